@@ -153,6 +153,7 @@ export class Writer {
   }
 
   string(v: string, flexible: boolean): void {
+    if (typeof v !== 'string') throw new EncodeError(`expected a string, got ${v === null ? 'null' : typeof v}`)
     const n = Buffer.byteLength(v, 'utf8')
     if (!flexible && n > 0x7fff) throw new EncodeError(`string of ${n} bytes is longer than 32767`)
     this.#length(n, flexible, true)
@@ -166,6 +167,7 @@ export class Writer {
   }
 
   bytes(v: Uint8Array, flexible: boolean): void {
+    if (!(v instanceof Uint8Array)) throw new EncodeError(`expected bytes, got ${v === null ? 'null' : typeof v}`)
     this.#length(v.length, flexible, false)
     this.raw(v)
   }

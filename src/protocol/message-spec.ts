@@ -1,0 +1,34 @@
+/**
+ * What the generated index (`messages/index.ts`) says about each message and
+ * API: its versions and its codec functions. The network layer and the client
+ * dispatch on these instead of importing one module per API.
+ */
+import type { Reader } from './reader.js'
+import type { Writer } from './writer.js'
+
+export interface MessageSpec<T> {
+  name: string
+  minVersion: number
+  maxVersion: number
+  /** First version using compact encodings and tagged fields; null if never. */
+  flexibleMinVersion: number | null
+  read(r: Reader, v: number): T
+  write(w: Writer, m: T, v: number): void
+  /** A message with every field at its default. */
+  create(): T
+}
+
+export interface ApiSpec<Req, Res> {
+  apiKey: number
+  name: string
+  minVersion: number
+  maxVersion: number
+  flexibleMinVersion: number | null
+  deprecatedVersions: { min: number; max: number } | null
+  /** The spec marks its newest version as still in development. */
+  latestVersionUnstable: boolean
+  /** `broker`, `zkBroker`, `controller`: which kind of endpoint serves it. */
+  listeners: readonly string[]
+  request: MessageSpec<Req>
+  response: MessageSpec<Res>
+}

@@ -14,6 +14,14 @@ import { Reader } from './reader.js'
 import { Writer } from './writer.js'
 import { buildSample } from './testing/message-samples.js'
 import { fuzzCall, mutate, randomBytes, randomInt, seededRng, type FuzzStats } from './testing/fuzz.js'
+import { CompressionType, type KafkaRecord, type RecordBatch } from './records/record.js'
+import { decodeRecordBatch, decodeRecordBatches, encodeRecordBatch } from './records/record-batch.js'
+import { scanRecordBatches } from './records/record-batch-header.js'
+import { crc32c } from './records/crc32c.js'
+import { decodeLegacyMessageSet, encodeLegacyMessageSet, type LegacyMessage } from './records/legacy-message-set.js'
+import { compressSync, decompressSync } from './records/compression.js'
+import { decodeControlRecordKey, decodeEndTransactionMarker } from './records/control-record.js'
+import { crc32 } from 'node:zlib'
 
 const SEED = Number(process.env.BROOK_FUZZ_SEED ?? 20261128)
 const TIMEOUT_MS = 300_000
@@ -63,4 +71,85 @@ describe('decoder fuzzing', { timeout: TIMEOUT_MS }, () => {
     report('request frames', stats)
     assert.equal(stats.calls, 100_000)
   })
+
+  test('record batch decoders: 100,000 mutated batches (CRC re-signed half the time) through decode, decodeRecordBatches and the header view', () => {
+    const rng = seededRng(SEED + 2)
+    const stats = newStats()
+    const batches = Object.values(CompressionType).map((codec) => encodeRecordBatch(sampleBatch(codec)))
+    for (let i = 0; i < 100_000; i++) {
+      let input = i % 10 === 9 ? randomBytes(rng, randomInt(rng, 200)) : mutate(rng, batches[randomInt(rng, batches.length)]!)
+      // Re-sign half the mutants so the record parser behind the CRC check is exercised too.
+      if (i % 2 === 0 && input.length >= 61) input.writeUInt32BE(crc32c(input, 21), 17)
+      fuzzCall(stats, 'decodeRecordBatch', input, (b) => decodeRecordBatch(b))
+      fuzzCall(stats, 'decodeRecordBatches', input, (b) => decodeRecordBatches(b))
+      fuzzCall(stats, 'scanRecordBatches', input, (b) => scanRecordBatches(b, 0, b.length, true).batches.map((v) => v.isValid()))
+    }
+    report('record batches', stats)
+    assert.ok(stats.calls >= 300_000)
+  })
+
+  test('legacy message set decoder: 100,000 mutated v0/v1 sets (CRC re-signed half the time)', () => {
+    const rng = seededRng(SEED + 3)
+    const stats = newStats()
+    const sets: Buffer[] = []
+    for (const magic of [0, 1] as const) {
+      const messages: LegacyMessage[] = [0, 1, 2].map((i) => ({ offset: i, magic, attributes: 0, timestamp: magic === 0 ? -1 : 1_700_000_000_000 + i, key: i === 1 ? null : Buffer.from(`k${i}`), value: Buffer.from(`value-${i}`) }))
+      for (const compression of [CompressionType.None, CompressionType.Gzip, CompressionType.Snappy, CompressionType.Lz4]) {
+        sets.push(encodeLegacyMessageSet(messages, { compression }))
+      }
+    }
+    for (let i = 0; i < 100_000; i++) {
+      const input = i % 10 === 9 ? randomBytes(rng, randomInt(rng, 100)) : mutate(rng, sets[randomInt(rng, sets.length)]!)
+      // The first message's CRC covers bytes 16..12+size: re-sign it half the time.
+      if (i % 2 === 0 && input.length >= 26) {
+        const end = Math.min(input.length, 12 + Math.max(0, input.readInt32BE(8)))
+        if (end > 16) input.writeUInt32BE(crc32(input.subarray(16, end)), 12)
+      }
+      fuzzCall(stats, 'decodeLegacyMessageSet', input, (b) => decodeLegacyMessageSet(b))
+    }
+    report('legacy message sets', stats)
+    assert.equal(stats.calls, 100_000)
+  })
+
+  test('decompressors: 100,000 mutated and random inputs for each codec', () => {
+    const rng = seededRng(SEED + 4)
+    const plain = Buffer.from('the quick brown fox jumps over the lazy dog '.repeat(40))
+    for (const codec of [CompressionType.Gzip, CompressionType.Snappy, CompressionType.Lz4, CompressionType.Zstd]) {
+      const stats = newStats()
+      const valid = compressSync(codec, plain)
+      for (let i = 0; i < 100_000; i++) {
+        const input = i % 10 === 9 ? randomBytes(rng, randomInt(rng, 64)) : mutate(rng, valid)
+        fuzzCall(stats, `decompress codec ${codec}`, input, (b) => decompressSync(codec, b, { maxOutputBytes: 1 << 20 }))
+      }
+      report(`decompress codec ${codec}`, stats)
+      assert.equal(stats.calls, 100_000)
+    }
+  })
+
+  test('control record decoders: 100,000 random keys and values', () => {
+    const rng = seededRng(SEED + 5)
+    const stats = newStats()
+    for (let i = 0; i < 100_000; i++) {
+      const input = randomBytes(rng, randomInt(rng, 10))
+      fuzzCall(stats, 'decodeControlRecordKey', input, decodeControlRecordKey)
+      fuzzCall(stats, 'decodeEndTransactionMarker', input, decodeEndTransactionMarker)
+    }
+    report('control records', stats)
+    assert.equal(stats.calls, 200_000)
+  })
 })
+
+function sampleBatch(compression: number): RecordBatch {
+  const records: KafkaRecord[] = [0, 1, 2].map((i) => ({
+    attributes: 0,
+    timestampDelta: i * 7,
+    offsetDelta: i,
+    key: i === 2 ? null : Buffer.from(`key-${i}`),
+    value: Buffer.from(`value-${i}-`.repeat(i + 1)),
+    headers: i === 1 ? [{ key: 'h', value: Buffer.from('v') }, { key: 'n', value: null }] : [],
+  }))
+  return {
+    baseOffset: 100, partitionLeaderEpoch: 3, attributes: compression, lastOffsetDelta: 2,
+    baseTimestamp: 1_700_000_000_000, maxTimestamp: 1_700_000_000_014, producerId: 42, producerEpoch: 1, baseSequence: 9, records,
+  }
+}

@@ -196,8 +196,17 @@ describe('snappy', () => {
   test('refuses a block claiming more than maxOutputBytes before decompressing', () => {
     // varint 0xffffffff, then a single literal byte: tiny input, 4 GiB claim.
     const liar = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x00, 0x41])
-    expectDecodeError(() => decompressSync(CompressionType.Snappy, liar), /^snappy: .*limit/)
-    expectDecodeError(() => decompressSync(CompressionType.Snappy, xerialStream([liar])), /^snappy: .*limit/)
+    expectDecodeError(() => decompressSync(CompressionType.Snappy, liar), /^snappy: .*cannot hold/)
+    expectDecodeError(() => decompressSync(CompressionType.Snappy, xerialStream([liar])), /^snappy: .*cannot hold/)
+    // A claim the block could hold, but over the caller's limit.
+    const big = compressSync(CompressionType.Snappy, repetitive(300_000))
+    expectDecodeError(() => decompressSync(CompressionType.Snappy, big, { maxOutputBytes: 1000 }), /^snappy: .*limit/)
+  })
+
+  test('refuses a block claiming more than snappy can expand to (at most 64 bytes per 3-byte copy)', () => {
+    // varint 1,000,000 then 5 bytes: no 5-byte block can produce a megabyte.
+    const liar = Buffer.from([0xc0, 0x84, 0x3d, 0x00, 0x41, 0x42, 0x43, 0x44])
+    expectDecodeError(() => decompressSync(CompressionType.Snappy, liar), /^snappy: .*cannot hold/)
   })
 
   test('maxOutputBytes counts all xerial blocks together', () => {

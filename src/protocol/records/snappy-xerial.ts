@@ -22,6 +22,12 @@ const XERIAL_COMPATIBLE_VERSION = 1
 const XERIAL_HEADER_BYTES = 16
 /** snappy-java SnappyOutputStream.DEFAULT_BLOCK_SIZE. */
 const XERIAL_BLOCK_BYTES = 32 * 1024
+/**
+ * The most output one byte of snappy can stand for: a copy element of 3 bytes
+ * (tag + 2-byte offset) yields at most 64 bytes, and nothing expands more.
+ * A block claiming more than this ratio is lying.
+ */
+const SNAPPY_MAX_EXPANSION = 22
 
 export function isXerialFramed(data: Buffer): boolean {
   return data.length >= XERIAL_MAGIC.length && data.subarray(0, XERIAL_MAGIC.length).equals(XERIAL_MAGIC)
@@ -80,6 +86,10 @@ export function snappyUncompressedLength(block: Buffer): number {
     length += (byte & 0x7f) * 2 ** (7 * i)
     if ((byte & 0x80) === 0) {
       if (length > 0xffffffff) break
+      // Refuse before the library allocates the claimed size (a mutated varint can claim 4 GiB).
+      if (length > (block.length - i - 1) * SNAPPY_MAX_EXPANSION) {
+        throw new DecodeError(`snappy: block of ${block.length} bytes cannot hold the ${length} bytes it declares`, 0)
+      }
       return length
     }
   }

@@ -9,19 +9,9 @@ import { DecodeError, EncodeError } from '../codec-error.js'
 import { CompressionType } from './record.js'
 import { compress, compressSync, decompress, decompressSync, type DecompressOptions } from './compression.js'
 import { xxhash32 } from './lz4-frame.js'
+import { seededRng } from '../testing/fuzz.js'
 
 // --- helpers -------------------------------------------------------------------------------------
-
-/** mulberry32: a tiny seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function randomBytes(random: () => number, length: number): Buffer {
   const out = Buffer.alloc(length)
@@ -71,7 +61,7 @@ const CODECS = [
 // --- round trips ---------------------------------------------------------------------------------
 
 describe('round trip', () => {
-  const random = prng(1)
+  const random = seededRng(1)
   const inputs: Array<[string, Buffer]> = [
     ['empty', Buffer.alloc(0)],
     ['small', Buffer.from('hello, kafka')],
@@ -159,7 +149,7 @@ function unsnappy(block: Buffer): Buffer {
 }
 
 describe('snappy', () => {
-  const random = prng(2)
+  const random = seededRng(2)
 
   test('reads a hand-built multi-block xerial stream', async () => {
     const pieces = [repetitive(40_000), randomBytes(random, 1), randomBytes(random, 20_000), Buffer.from('tail')]
@@ -240,7 +230,7 @@ function withContentSize(frame: Buffer, contentSize: bigint): Buffer {
 }
 
 describe('lz4', () => {
-  const random = prng(3)
+  const random = seededRng(3)
   const legacy = { legacyLz4HeaderChecksum: true }
 
   test('xxhash32 matches the reference vectors and lz4_flex content checksums', () => {
@@ -367,7 +357,7 @@ function hasContentSize(frame: Buffer): boolean {
 }
 
 describe('zstd', () => {
-  const random = prng(4)
+  const random = seededRng(4)
 
   test('reads frames without a content size', async () => {
     const data = Buffer.concat([mixed(random, 600_000), repetitive(600_000)])
@@ -421,7 +411,7 @@ describe('errors', () => {
   })
 
   test('empty input and data of another codec: DecodeError naming the codec', () => {
-    const data = mixed(prng(5), 10_000)
+    const data = mixed(seededRng(5), 10_000)
     for (const reader of CODECS) {
       expectDecodeError(() => decompressSync(reader.codec, Buffer.alloc(0)), new RegExp(`^${reader.name}: `))
       for (const writer of CODECS) {
@@ -476,7 +466,7 @@ describe('fuzz: only DecodeError escapes', { timeout: 120_000 }, () => {
   const MUTANTS_PER_SAMPLE = 300
 
   async function fuzz(codec: number, name: string, samples: Buffer[], seed: number, options?: DecompressOptions) {
-    const random = prng(seed)
+    const random = seededRng(seed)
     let failures = 0
     let attempts = 0
     for (const sample of samples) {
@@ -503,7 +493,7 @@ describe('fuzz: only DecodeError escapes', { timeout: 120_000 }, () => {
     assert.ok(failures > attempts / 4, `${name}: only ${failures} of ${attempts} mutants were rejected`)
   }
 
-  const data = mixed(prng(6), 3000)
+  const data = mixed(seededRng(6), 3000)
   const options: DecompressOptions = { maxOutputBytes: 1024 * 1024 }
 
   test('gzip', () => fuzz(CompressionType.Gzip, 'gzip', [zlib.gzipSync(data), zlib.deflateSync(data)], 10, options))

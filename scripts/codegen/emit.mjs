@@ -146,7 +146,9 @@ function writeValue(f, x, ctx, fl, label, w) {
     }
     case 'struct': {
       const fn = `write${/** @type {Struct} */ (f.struct).tsName}`
-      return byNullability(`writeNullableStruct(${w}, ${x}, v, ${fn})`, `${fn}(${w}, ${nn}, v)`)
+      // KIP-893: the presence marker is int8 (-1/1) in the body, uvarint (0/1) in a tagged field.
+      const marker = isTagged(f) ? 'writeNullableTaggedStruct' : 'writeNullableStruct'
+      return byNullability(`${marker}(${w}, ${x}, v, ${fn})`, `${fn}(${w}, ${nn}, v)`)
     }
     default:
       return `${w}.${/** @type {Record<string,string>} */ (SCALAR_WRITE)[f.kind]}(${x})`
@@ -170,7 +172,8 @@ function readValue(f, ctx, fl, r) {
     }
     case 'struct': {
       const fn = `read${/** @type {Struct} */ (f.struct).tsName}`
-      return byNullability(`readNullableStruct(${r}, v, ${fn})`, `${fn}(${r}, v)`)
+      const marker = isTagged(f) ? 'readNullableTaggedStruct' : 'readNullableStruct'
+      return byNullability(`${marker}(${r}, v, ${fn})`, `${fn}(${r}, v)`)
     }
     default:
       return `${r}.${/** @type {Record<string,string>} */ (SCALAR_WRITE)[f.kind]}()`
@@ -357,8 +360,8 @@ function describeMessage(m) {
 export function runtimeImports(code) {
   const names = [
     'EMPTY_BYTES', 'ZERO_UUID', 'TaggedField', 'keepUnknownTaggedField', 'notNull', 'readArray', 'readNullableArray',
-    'readNullableStruct', 'readTaggedFields', 'sameValue', 'unsupportedField', 'writeArray', 'writeNullableArray',
-    'writeNullableStruct', 'writeTaggedFields',
+    'readNullableStruct', 'readNullableTaggedStruct', 'readTaggedFields', 'sameValue', 'unsupportedField', 'writeArray', 'writeNullableArray',
+    'writeNullableStruct', 'writeNullableTaggedStruct', 'writeTaggedFields',
   ]
   for (const k of ['int8', 'int16', 'int32', 'int64', 'uint16', 'uint32', 'float64', 'bool', 'string', 'bytes', 'uuid']) {
     names.push(`read${elemFnSuffix(k)}Elem`, `write${elemFnSuffix(k)}Elem`)

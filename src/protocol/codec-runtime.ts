@@ -62,6 +62,20 @@ export function writeNullableStruct<T>(w: Writer, x: T | null, v: number, write:
   }
 }
 
+/** KIP-893 nullable struct in a tagged field: uvarint 0 for null, 1 followed by the struct otherwise. */
+export function readNullableTaggedStruct<T>(r: Reader, v: number, read: (r: Reader, v: number) => T): T | null {
+  return r.uvarint() === 0 ? null : read(r, v)
+}
+
+export function writeNullableTaggedStruct<T>(w: Writer, x: T | null, v: number, write: (w: Writer, x: T, v: number) => void): void {
+  if (x === null) {
+    w.uvarint(0)
+  } else {
+    w.uvarint(1)
+    write(w, x, v)
+  }
+}
+
 /** Element codecs for arrays of primitives (`[]int32`, `[]string`, ...). */
 export const readInt8Elem = (r: Reader): number => r.int8()
 export const readInt16Elem = (r: Reader): number => r.int16()

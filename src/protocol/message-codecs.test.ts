@@ -83,3 +83,29 @@ describe('fields a version lacks', () => {
     assert.throws(() => encode(produce, m, 3), EncodeError)
   })
 })
+
+describe('KIP-893 nullable structs', () => {
+  test('in the body: int8 -1 for null, 1 before a present struct', async () => {
+    const { ConsumerGroupHeartbeatApi, defaultConsumerGroupHeartbeatResponseAssignment } = await import('./messages/index.js')
+    const res = ConsumerGroupHeartbeatApi.response
+    const nul = encode(res, res.create(), 0)
+    // ... heartbeatIntervalMs int32, assignment marker, empty tagged fields
+    assert.equal(nul.at(-2), 0xff)
+    const present = encode(res, { ...res.create(), assignment: defaultConsumerGroupHeartbeatResponseAssignment() }, 0)
+    assert.equal(present.length, nul.length + 2, 'marker 1, an empty compact array, the struct tagged fields')
+    assert.equal(present[nul.length - 2], 0x01)
+  })
+
+  test('in a tagged field: uvarint 1 before a present struct, absent when null (its default)', async () => {
+    const { ConsumerGroupMemberMetadataValueSpec, defaultConsumerGroupMemberMetadataValueClassicMemberMetadata } = await import('./messages/index.js')
+    const spec = ConsumerGroupMemberMetadataValueSpec
+    const absent = encode(spec, spec.create(), 0)
+    assert.equal(absent.at(-1), 0x00, 'no tagged fields')
+    const present = encode(spec, { ...spec.create(), classicMemberMetadata: defaultConsumerGroupMemberMetadataValueClassicMemberMetadata() }, 0)
+    // count 1, tag 0, size, marker 1, then the struct.
+    const section = present.subarray(absent.length - 1)
+    assert.deepEqual([...section.subarray(0, 2)], [1, 0])
+    assert.equal(section[3], 0x01)
+    assert.deepStrictEqual(spec.read(new Reader(present), 0), { ...spec.create(), classicMemberMetadata: defaultConsumerGroupMemberMetadataValueClassicMemberMetadata() })
+  })
+})

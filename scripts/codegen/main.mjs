@@ -23,6 +23,21 @@ import { MAX_VERSION, isEmpty, loadSpec } from './spec.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const args = process.argv.slice(2)
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`Usage: npm run codegen [-- --check] [--spec DIR]
+
+Generates src/protocol/messages/ from Kafka's JSON message definitions.
+
+  --check     write nothing; exit 1 if the committed files differ from a fresh run
+  --spec DIR  the definitions (default: ../shared/kafka-protocol beside the repository)
+  --help      this text`)
+  process.exit(0)
+}
+const unknown = args.filter((a, i) => !['--check', '--spec'].includes(a) && args[i - 1] !== '--spec')
+if (unknown.length) {
+  console.error(`codegen: unknown argument ${unknown[0]} (see --help)`)
+  process.exit(2)
+}
 const check = args.includes('--check')
 const specIndex = args.indexOf('--spec')
 const specDir = specIndex >= 0 ? resolve(args[specIndex + 1] ?? '') : resolve(root, '../shared/kafka-protocol')

@@ -83,6 +83,10 @@ function specLiteral(m) {
   return `{ name: '${m.name}', minVersion: ${m.validVersions.min}, maxVersion: ${m.validVersions.max}, flexibleMinVersion: ${flex}, read: read${m.name}, write: write${m.name}, create: default${m.name} }`
 }
 
+if (!existsSync(join(specDir, 'message'))) {
+  console.error(`codegen: no Kafka message definitions at ${specDir} (expected ${join(specDir, 'message')}/*.json; use --spec DIR)`)
+  process.exit(2)
+}
 const messages = loadSpec(specDir)
 /** @type {Map<string, string>} relative path -> content */
 const files = new Map()

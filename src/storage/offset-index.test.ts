@@ -1,0 +1,65 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CorruptIndexError, OffsetIndex } from './offset-index.js'
+
+test('lookup finds the largest entry at or below the target', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'brook-idx-'))
+  const index = OffsetIndex.create(join(dir, 'x.index'), 100, 1024)
+  assert.deepEqual(index.lookup(150), { offset: 100, position: 0 }, 'empty: the base')
+  for (let i = 1; i <= 50; i++) index.append(100 + i * 10, i * 1000)
+  assert.deepEqual(index.lookup(99), { offset: 100, position: 0 })
+  assert.deepEqual(index.lookup(109), { offset: 100, position: 0 })
+  assert.deepEqual(index.lookup(110), { offset: 110, position: 1000 })
+  assert.deepEqual(index.lookup(255), { offset: 250, position: 15000 })
+  assert.deepEqual(index.lookup(10_000), { offset: 600, position: 50000 })
+  assert.throws(() => index.append(600, 60000), /not larger/)
+  assert.equal(index.lastOffset, 600)
+  await rm(dir, { recursive: true })
+})
+
+test('flush writes 8-byte big-endian entries; reopen is lazy; truncation shrinks the file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'brook-idx-'))
+  const path = join(dir, 'x.index')
+  const index = OffsetIndex.create(path, 100, 1024)
+  index.append(105, 4096)
+  index.append(110, 8192)
+  await index.flush()
+  assert.deepEqual([...(await readFile(path))], [0, 0, 0, 5, 0, 0, 16, 0, 0, 0, 0, 10, 0, 0, 32, 0])
+  const reopened = await OffsetIndex.open(path, 100, 1024)
+  assert.equal(reopened.isLoaded, false)
+  assert.equal(reopened.lastOffset, 110, 'the last entry is known without loading')
+  await reopened.load()
+  assert.deepEqual(reopened.lookup(107), { offset: 105, position: 4096 })
+  reopened.truncateTo(110)
+  assert.equal(reopened.entries, 1)
+  reopened.append(120, 9000)
+  reopened.truncateTo(0)
+  assert.equal(reopened.entries, 0)
+  await reopened.flush()
+  assert.equal((await stat(path)).size, 0)
+  await rm(dir, { recursive: true })
+})
+
+test('fullness and corrupt files', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'brook-idx-'))
+  const index = OffsetIndex.create(join(dir, 'x.index'), 0, 20)
+  assert.equal(index.maxEntries, 2)
+  index.append(1, 10)
+  index.append(2, 20)
+  assert.equal(index.isFull, true)
+  assert.throws(() => index.append(3, 30), /full/)
+  await writeFile(join(dir, 'bad.index'), Buffer.alloc(7))
+  await assert.rejects(OffsetIndex.open(join(dir, 'bad.index'), 0, 1024), CorruptIndexError)
+  const backwards = Buffer.alloc(16)
+  backwards.writeInt32BE(5, 0)
+  backwards.writeInt32BE(100, 4)
+  backwards.writeInt32BE(3, 8)
+  backwards.writeInt32BE(200, 12)
+  await writeFile(join(dir, 'order.index'), backwards)
+  const opened = await OffsetIndex.open(join(dir, 'order.index'), 0, 1024)
+  await assert.rejects(opened.load(), CorruptIndexError)
+  await rm(dir, { recursive: true })
+})

@@ -1,0 +1,204 @@
+/**
+ * SocketServer over real TCP on 127.0.0.1: listeners and ports, hooks and
+ * counters, graceful and forced stop, option validation.
+ */
+import { describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { connect, createServer, type Socket } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { memoryLogger } from '../../common/logger.js'
+import { encodeRequest } from '../../protocol/frame.js'
+import { ApiVersionsApi, type ApiVersionsResponse } from '../../protocol/messages/index.js'
+import type { ConnectionInfo, RequestHandler } from './request-context.js'
+import { SocketServer } from './socket-server.js'
+
+// ---- helpers ----
+
+/** Connects, collects response frames (without size prefix). */
+function client(port: number): Promise<{ socket: Socket; frames: Buffer[]; closed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const frames: Buffer[] = []
+    let buf = Buffer.alloc(0)
+    const socket = connect({ host: '127.0.0.1', port }, () => resolve({ socket, frames, closed }))
+    const closed = new Promise<void>((r) => socket.on('close', () => r()))
+    socket.on('data', (c: Buffer) => {
+      buf = Buffer.concat([buf, c])
+      while (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
+        frames.push(buf.subarray(4, 4 + buf.readInt32BE(0)))
+        buf = buf.subarray(4 + buf.readInt32BE(0))
+      }
+    })
+    socket.once('error', reject)
+    socket.on('error', () => {})
+  })
+}
+
+async function waitFor(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await sleep(5)
+  }
+}
+
+function apiVersionsRequest(correlationId: number): Buffer {
+  return encodeRequest({ apiKey: 18, apiVersion: 3, correlationId, clientId: 'c' }, { ...ApiVersionsApi.request.create(), clientSoftwareName: 'test', clientSoftwareVersion: '1' })
+}
+
+const apiVersions: RequestHandler = async (): Promise<ApiVersionsResponse> => ApiVersionsApi.response.create()
+
+// ---- tests ----
+
+describe('SocketServer', { timeout: 60_000 }, () => {
+  test('binds several listeners on ephemeral ports and reports them; each request knows its listener', async () => {
+    const listenersSeen: string[] = []
+    const handler: RequestHandler = async (ctx) => {
+      listenersSeen.push(ctx.listenerName)
+      return ApiVersionsApi.response.create()
+    }
+    const server = new SocketServer({ handlers: new Map([[18, handler]]), logger: memoryLogger() })
+    const bound = await server.start([
+      { name: 'PLAINTEXT', host: '127.0.0.1', port: 0 },
+      { name: 'INTERNAL', host: '127.0.0.1', port: 0 },
+    ])
+    try {
+      assert.equal(bound.length, 2)
+      assert.deepEqual(bound.map((b) => b.name), ['PLAINTEXT', 'INTERNAL'])
+      assert.ok(bound.every((b) => b.port > 0))
+      assert.notEqual(bound[0]!.port, bound[1]!.port)
+      assert.deepEqual(server.listeners, bound)
+      for (const b of bound) {
+        const c = await client(b.port)
+        c.socket.write(apiVersionsRequest(1))
+        await waitFor(() => c.frames.length === 1)
+        c.socket.destroy()
+      }
+      assert.deepEqual(listenersSeen, ['PLAINTEXT', 'INTERNAL'])
+    } finally {
+      await server.stop()
+    }
+  })
+
+  test('hooks and counters', async () => {
+    const opened: ConnectionInfo[] = []
+    const closedInfos: ConnectionInfo[] = []
+    const server = new SocketServer({
+      handlers: new Map([[18, apiVersions]]),
+      logger: memoryLogger(),
+      onConnection: (i) => void opened.push(i),
+      onDisconnect: (i) => void closedInfos.push(i),
+    })
+    const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
+    try {
+      const c = await client(b!.port)
+      c.socket.write(Buffer.concat([apiVersionsRequest(1), apiVersionsRequest(2)]))
+      await waitFor(() => c.frames.length === 2)
+      assert.equal(opened.length, 1)
+      assert.equal(opened[0]!.clientAddress, '127.0.0.1')
+      assert.equal(opened[0]!.clientPort, c.socket.localPort)
+      assert.equal(opened[0]!.listenerName, 'PLAINTEXT')
+      const m = server.metrics
+      assert.equal(m.connectionsOpen, 1)
+      assert.equal(m.connectionsAccepted, 1)
+      assert.equal(m.requestsByApiKey[18], 2)
+      assert.equal(m.responsesSent, 2)
+      assert.ok(m.bytesReceived > 0 && m.bytesSent > 0)
+      c.socket.destroy()
+      await waitFor(() => closedInfos.length === 1)
+      assert.equal(closedInfos[0]!.connectionId, opened[0]!.connectionId)
+      assert.equal(server.metrics.connectionsOpen, 0)
+    } finally {
+      await server.stop()
+    }
+  })
+
+  test('a throwing hook is logged and the connection still works', async () => {
+    const logger = memoryLogger()
+    const entries = logger.events
+    const server = new SocketServer({ handlers: new Map([[18, apiVersions]]), logger, onConnection: () => { throw new Error('hook bug') } })
+    const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
+    try {
+      const c = await client(b!.port)
+      c.socket.write(apiVersionsRequest(1))
+      await waitFor(() => c.frames.length === 1)
+      assert.ok(entries.some((e) => e.level === 'error' && e.msg.includes('onConnection')))
+      c.socket.destroy()
+    } finally {
+      await server.stop()
+    }
+  })
+
+  test('stop() lets the in-flight request finish and answers it, drops queued ones, then closes and refuses new connections', async () => {
+    let started!: () => void
+    const inFlight = new Promise<void>((r) => { started = r })
+    let handled = 0
+    const slow: RequestHandler = async () => {
+      handled++
+      started()
+      await sleep(100)
+      return ApiVersionsApi.response.create()
+    }
+    const server = new SocketServer({ handlers: new Map([[18, slow]]), logger: memoryLogger() })
+    const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
+    const c = await client(b!.port)
+    c.socket.write(Buffer.concat([apiVersionsRequest(1), apiVersionsRequest(2), apiVersionsRequest(3)]))
+    await inFlight
+    const t0 = Date.now()
+    await server.stop()
+    assert.ok(Date.now() - t0 >= 50, 'stop waited for the in-flight request')
+    await c.closed
+    assert.equal(c.frames.length, 1)
+    assert.equal(c.frames[0]!.readInt32BE(0), 1)
+    assert.equal(handled, 1)
+    await assert.rejects(client(b!.port))
+    assert.equal(server.metrics.connectionsOpen, 0)
+  })
+
+  test('stop() destroys connections whose request outlives shutdownTimeoutMs', async () => {
+    const logger = memoryLogger()
+    const entries = logger.events
+    const stuck: RequestHandler = () => new Promise(() => {})
+    const server = new SocketServer({ handlers: new Map([[18, stuck]]), logger, shutdownTimeoutMs: 100 })
+    const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
+    const c = await client(b!.port)
+    c.socket.write(apiVersionsRequest(1))
+    await waitFor(() => server.connections()[0]?.requestInFlight === true)
+    await server.stop()
+    await c.closed
+    assert.equal(c.frames.length, 0)
+    assert.ok(entries.some((e) => e.level === 'warn' && e.msg.includes('timed out')))
+  })
+
+  test('stop() is idempotent and works with idle connections', async () => {
+    const server = new SocketServer({ handlers: new Map([[18, apiVersions]]), logger: memoryLogger() })
+    const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
+    const c = await client(b!.port)
+    await waitFor(() => server.metrics.connectionsOpen === 1)
+    await Promise.all([server.stop(), server.stop()])
+    await c.closed
+  })
+
+  test('a port in use fails start() and releases listeners already bound', async () => {
+    const blocker = createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
+    const taken = (blocker.address() as { port: number }).port
+    try {
+      const server = new SocketServer({ handlers: new Map(), logger: memoryLogger() })
+      await assert.rejects(server.start([
+        { name: 'A', host: '127.0.0.1', port: 0 },
+        { name: 'B', host: '127.0.0.1', port: taken },
+      ]), /EADDRINUSE/)
+      assert.deepEqual(server.listeners, [])
+      await server.stop()
+    } finally {
+      await new Promise((r) => blocker.close(r))
+    }
+  })
+
+  test('options are validated, naming the key', () => {
+    const logger = memoryLogger()
+    assert.throws(() => new SocketServer({ handlers: new Map(), logger, socketRequestMaxBytes: 0 }), /socket\.request\.max\.bytes/)
+    assert.throws(() => new SocketServer({ handlers: new Map(), logger, maxInFlightBytesPerConnection: 1.5 }), /maxInFlightBytesPerConnection/)
+    assert.throws(() => new SocketServer({ handlers: new Map(), logger, shutdownTimeoutMs: -1 }), /shutdownTimeoutMs/)
+  })
+})

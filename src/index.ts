@@ -1,5 +1,7 @@
 /**
- * Brook's public entry point. Today it exposes the protocol layer; the broker
- * (`startBroker`), the client and the tools arrive with their issues.
+ * Brook's public entry point: the embedded broker (`startBroker`) and the
+ * protocol layer. The client and the tools arrive with their issues.
  */
+export { startBroker, type RunningBroker, type StartBrokerOptions } from './broker/start-broker.js'
+export { KafkaServer } from './broker/kafka-server.js'
 export * from './protocol/index.js'

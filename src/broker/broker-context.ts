@@ -1,0 +1,45 @@
+/**
+ * What request handlers may use: the broker's parts and the settings that
+ * shape answers. Handlers get this and a request; they never touch sockets or
+ * files directly (DESIGN.md layers).
+ */
+import type { Logger } from '../common/logger.js'
+import type { Time } from '../common/time.js'
+import type { MetadataStore } from '../cluster/metadata-store.js'
+import type { LogManager } from '../storage/log-manager.js'
+import type { ReplicaManager } from './replica-manager.js'
+import type { TopicManager } from './topic-manager.js'
+import type { DescribedConfig } from './config/kafka-config.js'
+
+export interface AdvertisedListener {
+  /** Listener name, e.g. PLAINTEXT. */
+  name: string
+  host: string
+  port: number
+}
+
+export interface BrokerSettings {
+  brokerId: number
+  rack: string | null
+  autoCreateTopicsEnable: boolean
+  deleteTopicEnable: boolean
+  /** log.message.downconversion.enable: Fetch v0-v3 may get converted batches. */
+  messageDownconversionEnable: boolean
+}
+
+export interface BrokerContext {
+  readonly settings: BrokerSettings
+  readonly clusterId: string
+  /** The listeners clients are told to connect to, by listener name. */
+  readonly advertisedListeners: readonly AdvertisedListener[]
+  readonly metadata: MetadataStore
+  readonly topics: TopicManager
+  readonly replicaManager: ReplicaManager
+  readonly logManager: LogManager
+  readonly logger: Logger
+  readonly time: Time
+  /** Every topic config with its effective value and source, given the topic's overrides. */
+  describeTopicConfigs(overrides: Readonly<Record<string, string>>): DescribedConfig[]
+  /** Every broker config with its value and source. */
+  describeBrokerConfigs(): DescribedConfig[]
+}

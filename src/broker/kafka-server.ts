@@ -1,0 +1,179 @@
+/**
+ * KafkaServer (Kafka's kafka.server.KafkaServer): builds a broker from its
+ * config, in dependency order, and takes it down in reverse.
+ *
+ * Start-up: log dirs and meta.properties -> MetadataStore -> LogManager (opens
+ * and, after an unclean shutdown, recovers every log) -> ReplicaManager and
+ * TopicManager (serve every partition) -> SocketServer (accepts clients last,
+ * so no request sees a half-loaded broker). Shutdown: stop accepting, finish
+ * in-flight requests, complete waiting fetches, close logs, write checkpoints
+ * and the clean-shutdown marker.
+ */
+import { mkdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger, RootLogger } from '../common/logger.js'
+import { parseProperties, stringifyProperties } from '../common/properties.js'
+import { SYSTEM_TIME, type Time } from '../common/time.js'
+import { MetadataStore, writeFileAtomically } from '../cluster/metadata-store.js'
+import { LogManager } from '../storage/log-manager.js'
+import type { BrokerContext } from './broker-context.js'
+import { describeBrokerConfigs, type KafkaConfig } from './config/kafka-config.js'
+import { buildLogConfig, describeTopicConfigs, validateTopicConfigs } from './config/topic-config.js'
+import { createKafkaApis } from './kafka-apis.js'
+import { SocketServer } from './network/socket-server.js'
+import type { BoundListener } from './network/request-context.js'
+import { ReplicaManager } from './replica-manager.js'
+import { TopicManager } from './topic-manager.js'
+
+export interface KafkaServerOptions {
+  logger: RootLogger | Logger
+  time?: Time
+}
+
+const META_PROPERTIES = 'meta.properties'
+
+/**
+ * meta.properties ties a log dir to a cluster and a broker (Kafka's
+ * MetaProperties, ZooKeeper-era version 0). A dir from another broker or
+ * cluster is refused rather than mixed in.
+ */
+async function checkMetaProperties(dir: string, brokerId: number, clusterId: string | undefined): Promise<string | undefined> {
+  const path = join(dir, META_PROPERTIES)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch {
+    return undefined
+  }
+  const props = parseProperties(text)
+  const storedBroker = props['broker.id'] ?? props['node.id']
+  if (storedBroker !== undefined && Number(storedBroker) !== brokerId) {
+    throw new Error(`Stored broker.id ${storedBroker} in ${path} doesn't match configured broker.id ${brokerId}; is this log dir another broker's?`)
+  }
+  const stored = props['cluster.id']
+  if (stored && clusterId && stored !== clusterId) {
+    throw new Error(`The cluster.id ${stored} in ${path} doesn't match the cluster id ${clusterId} of the other log dirs`)
+  }
+  return stored
+}
+
+export class KafkaServer {
+  readonly config: KafkaConfig
+  readonly #logger: Logger
+  readonly #time: Time
+  #socketServer: SocketServer | undefined
+  #logManager: LogManager | undefined
+  #replicaManager: ReplicaManager | undefined
+  #bound: BoundListener[] = []
+  #shutdown: Promise<void> | undefined
+
+  constructor(config: KafkaConfig, opts: KafkaServerOptions) {
+    this.config = config
+    this.#logger = opts.logger
+    this.#time = opts.time ?? SYSTEM_TIME
+  }
+
+  /** The listeners as bound (real ports, also where port 0 was configured). */
+  get boundListeners(): readonly BoundListener[] {
+    return this.#bound
+  }
+
+  async startup(): Promise<void> {
+    const c = this.config
+    const logger = this.#logger
+    if (!c.singleNode) throw new Error('zookeeper.connect is set, but cluster mode is not available yet; remove it to run a single-node broker')
+
+    let clusterId: string | undefined
+    for (const dir of c.logDirs) {
+      await mkdir(dir, { recursive: true })
+      clusterId = (await checkMetaProperties(dir, c.brokerId, clusterId)) ?? clusterId
+    }
+    const metadata = await MetadataStore.open(c.logDirs[0]!, clusterId)
+    for (const dir of c.logDirs) {
+      await writeFileAtomically(join(dir, META_PROPERTIES), stringifyProperties({ version: '0', 'broker.id': String(c.brokerId), 'cluster.id': metadata.clusterId }))
+    }
+
+    const logConfigFor = (overrides: Readonly<Record<string, string>>) => buildLogConfig(c, overrides)
+    this.#logManager = await LogManager.startup(
+      {
+        logDirs: c.logDirs,
+        time: this.#time,
+        logger: logger.child('LogManager'),
+        retentionCheckIntervalMs: c.logRetentionCheckIntervalMs,
+        flushCheckIntervalMs: c.logFlushSchedulerIntervalMs,
+        recoveryPointCheckpointIntervalMs: c.logFlushOffsetCheckpointIntervalMs,
+        logStartOffsetCheckpointIntervalMs: c.logFlushStartOffsetCheckpointIntervalMs,
+        producerIdExpirationMs: c.producerIdExpirationMs,
+      },
+      (tp) => {
+        const t = metadata.topic(tp.topic)
+        return t && tp.partition < t.partitions ? logConfigFor(t.configs) : undefined
+      },
+    )
+    this.#replicaManager = new ReplicaManager({ brokerId: c.brokerId, logger: logger.child('ReplicaManager'), time: this.#time })
+    const topics = new TopicManager({
+      brokerId: c.brokerId,
+      defaultNumPartitions: c.numPartitions,
+      defaultReplicationFactor: c.defaultReplicationFactor,
+      liveBrokerCount: () => 1,
+      metadata,
+      logManager: this.#logManager,
+      replicaManager: this.#replicaManager,
+      logConfigFor,
+      validateConfigs: (configs) => validateTopicConfigs(configs, c)?.message ?? null,
+      logger: logger.child('TopicManager'),
+    })
+    await topics.loadAll()
+
+    // Advertised ports of 0 follow the bound port of the listener with the same name.
+    const advertised = () =>
+      c.advertisedListeners.map((l) => ({ name: l.name, host: l.host, port: l.port === 0 ? (this.#bound.find((b) => b.name === l.name)?.port ?? 0) : l.port }))
+    let advertisedCache: ReturnType<typeof advertised> | undefined
+    const broker: BrokerContext = {
+      settings: {
+        brokerId: c.brokerId,
+        rack: c.brokerRack ?? null,
+        autoCreateTopicsEnable: c.autoCreateTopicsEnable,
+        deleteTopicEnable: c.deleteTopicEnable,
+        messageDownconversionEnable: c.logMessageDownconversionEnable,
+      },
+      clusterId: metadata.clusterId,
+      get advertisedListeners() {
+        return (advertisedCache ??= advertised())
+      },
+      metadata,
+      topics,
+      replicaManager: this.#replicaManager,
+      logManager: this.#logManager,
+      logger: logger.child('KafkaApis'),
+      time: this.#time,
+      describeTopicConfigs: (overrides) => describeTopicConfigs(c, overrides),
+      describeBrokerConfigs: () => describeBrokerConfigs(c),
+    }
+    const apis = createKafkaApis(broker)
+    this.#socketServer = new SocketServer({
+      handlers: apis.handlers,
+      supported: (key, version) => apis.supported.some((s) => s.apiKey === key && version >= s.minVersion && version <= s.maxVersion),
+      apiVersions: () => apis.supported,
+      socketRequestMaxBytes: c.socketRequestMaxBytes,
+      logger,
+      time: this.#time,
+    })
+    this.#bound = await this.#socketServer.start(c.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port })))
+    const serving = this.#bound.map((b) => `${b.name}://${b.host || '0.0.0.0'}:${b.port}`).join(', ')
+    const adv = broker.advertisedListeners.map((l) => `${l.name}://${l.host}:${l.port}`).join(', ')
+    logger.info(`Brook broker ${c.brokerId} serving ${serving} (advertised ${adv}), log dirs ${c.logDirs.join(', ')}, mode single-node, cluster id ${metadata.clusterId}`)
+  }
+
+  /** Clean shutdown; safe to call more than once. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      this.#logger.info('Shutting down')
+      await this.#socketServer?.stop()
+      this.#replicaManager?.shutdown()
+      await this.#logManager?.shutdown()
+      this.#logger.info('Shut down cleanly')
+    })()
+    return this.#shutdown
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Test helpers: a Brook broker as a real process (bin/kafka-server-start on a
+ * generated server.properties, ephemeral port) and real client tools run as
+ * child processes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** dist/test/integration -> the repository root. */
+export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..')
+const SERVER_START = join(REPO, 'dist/src/cli/kafka-server-start.js')
+
+export interface BrokerProcess {
+  readonly bootstrap: string
+  readonly port: number
+  readonly logDir: string
+  readonly child: ChildProcess
+  /** Everything the broker printed so far. */
+  output(): string
+  /** SIGTERM and wait for exit; resolves with the exit code. */
+  stop(): Promise<number | null>
+  /** SIGKILL and wait for exit. */
+  kill(): Promise<void>
+}
+
+export async function newLogDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'brook-it-'))
+}
+
+/** Starts a broker process; `port` 0 picks a free one (the advertised port follows). */
+export async function startBrokerProcess(opts: { logDir?: string; port?: number; config?: Record<string, string> } = {}): Promise<BrokerProcess> {
+  const logDir = opts.logDir ?? (await newLogDir())
+  const props = {
+    'broker.id': '0',
+    listeners: `PLAINTEXT://127.0.0.1:${opts.port ?? 0}`,
+    'log.dirs': logDir,
+    'num.partitions': '1',
+    ...opts.config,
+  }
+  const file = join(logDir, '..', `${logDir.split('/').pop()}.properties`)
+  await writeFile(file, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
+  const child = spawn(process.execPath, [SERVER_START, file], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`broker did not start:\n${out}`)), 15_000)
+    const check = () => {
+      const m = /serving PLAINTEXT:\/\/[^:]+:(\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
+    }
+    child.stdout!.on('data', check)
+    exited.then(() => {
+      clearTimeout(timer)
+      reject(new Error(`broker exited during start-up:\n${out}`))
+    })
+  })
+  return {
+    bootstrap: `127.0.0.1:${port}`,
+    port,
+    logDir,
+    child,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM')
+      return exited
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL')
+      await exited
+    },
+  }
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+  await rm(`${dir}.properties`, { force: true })
+}
+
+/** Runs a command with optional stdin; resolves with stdout, rejects on a non-zero exit. */
+export function run(cmd: string, args: string[], input?: string | Buffer, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+    const out: Buffer[] = []
+    let err = ''
+    child.stdout.on('data', (d: Buffer) => out.push(d))
+    child.stderr.on('data', (d) => (err += d))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      const stdout = Buffer.concat(out).toString('utf8')
+      if (code === 0) resolve(stdout)
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${err}\n${stdout.slice(0, 2000)}`))
+    })
+    child.stdin.end(input)
+  })
+}
+
+/** Debian's python3 with python3-kafka / python3-confluent-kafka (not the one first on PATH). */
+export const SYSTEM_PYTHON = '/usr/bin/python3'

@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger.js'
 import type { Time } from '../common/time.js'
 import type { MetadataStore } from '../cluster/metadata-store.js'
 import type { LogManager } from '../storage/log-manager.js'
+import type { ProducerIdManager } from './producer-id-manager.js'
 import type { ReplicaManager } from './replica-manager.js'
 import type { TopicManager } from './topic-manager.js'
 import type { DescribedConfig } from './config/kafka-config.js'
@@ -25,6 +26,10 @@ export interface BrokerSettings {
   deleteTopicEnable: boolean
   /** log.message.downconversion.enable: Fetch v0-v3 may get converted batches. */
   messageDownconversionEnable: boolean
+  /** log.dirs as configured (DescribeLogDirs lists each, also those without partitions). */
+  logDirs: readonly string[]
+  /** transaction.max.timeout.ms: InitProducerId refuses longer transaction timeouts. */
+  transactionMaxTimeoutMs: number
 }
 
 export interface BrokerContext {
@@ -36,10 +41,14 @@ export interface BrokerContext {
   readonly topics: TopicManager
   readonly replicaManager: ReplicaManager
   readonly logManager: LogManager
+  /** Producer ids for InitProducerId, unique across restarts. */
+  readonly producerIds: ProducerIdManager
   readonly logger: Logger
   readonly time: Time
   /** Every topic config with its effective value and source, given the topic's overrides. */
   describeTopicConfigs(overrides: Readonly<Record<string, string>>): DescribedConfig[]
   /** Every broker config with its value and source. */
   describeBrokerConfigs(): DescribedConfig[]
+  /** Checks a topic's whole set of config overrides (as CreateTopics and AlterConfigs do); the problem, or null. */
+  validateTopicConfigs(overrides: Readonly<Record<string, string>>): string | null
 }

@@ -20,6 +20,7 @@ import type { BrokerContext } from './broker-context.js'
 import { describeBrokerConfigs, type KafkaConfig } from './config/kafka-config.js'
 import { buildLogConfig, describeTopicConfigs, validateTopicConfigs } from './config/topic-config.js'
 import { createKafkaApis } from './kafka-apis.js'
+import { ProducerIdManager } from './producer-id-manager.js'
 import { SocketServer } from './network/socket-server.js'
 import type { BoundListener } from './network/request-context.js'
 import { ReplicaManager } from './replica-manager.js'
@@ -136,6 +137,8 @@ export class KafkaServer {
         autoCreateTopicsEnable: c.autoCreateTopicsEnable,
         deleteTopicEnable: c.deleteTopicEnable,
         messageDownconversionEnable: c.logMessageDownconversionEnable,
+        logDirs: c.logDirs,
+        transactionMaxTimeoutMs: c.transactionMaxTimeoutMs,
       },
       clusterId: metadata.clusterId,
       get advertisedListeners() {
@@ -145,10 +148,12 @@ export class KafkaServer {
       topics,
       replicaManager: this.#replicaManager,
       logManager: this.#logManager,
+      producerIds: new ProducerIdManager(metadata),
       logger: logger.child('KafkaApis'),
       time: this.#time,
       describeTopicConfigs: (overrides) => describeTopicConfigs(c, overrides),
       describeBrokerConfigs: () => describeBrokerConfigs(c),
+      validateTopicConfigs: (overrides) => validateTopicConfigs(overrides, c)?.message ?? null,
     }
     const apis = createKafkaApis(broker)
     this.#socketServer = new SocketServer({

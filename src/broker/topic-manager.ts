@@ -54,6 +54,11 @@ export class TopicManager {
     this.#o = opts
   }
 
+  /** num.partitions: what a create with numPartitions -1 gets. */
+  get defaultNumPartitions(): number {
+    return this.#o.defaultNumPartitions
+  }
+
   #serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(fn)
     this.#queue = run.catch(() => undefined)
@@ -150,9 +155,17 @@ export class TopicManager {
     })
   }
 
-  /** Replaces a topic's config overrides and applies them to its live logs. */
-  setTopicConfigs(name: string, configs: Record<string, string>): Promise<void> {
+  /**
+   * Replaces a topic's config overrides and applies them to its live logs.
+   * `next` may be a function of the current overrides: it then runs inside the
+   * queue, so two concurrent IncrementalAlterConfigs on one topic cannot lose
+   * each other's change.
+   */
+  setTopicConfigs(name: string, next: Record<string, string> | ((current: Readonly<Record<string, string>>) => Record<string, string>)): Promise<void> {
     return this.#serial(async () => {
+      const current = this.#o.metadata.topic(name)
+      if (!current) throw new KafkaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { errorMessage: `The topic '${name}' does not exist.` })
+      const configs = typeof next === 'function' ? next(current.configs) : next
       const configError = this.#o.validateConfigs(configs)
       if (configError) throw new KafkaError(ErrorCode.INVALID_CONFIG, { errorMessage: configError })
       const t = await this.#o.metadata.setTopicConfigs(name, configs)

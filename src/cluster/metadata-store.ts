@@ -1,7 +1,8 @@
 /**
- * The cluster's metadata in single-node mode: the cluster id, and each
- * topic's id, partition count and config overrides. In a ZooKeeper cluster
- * the same facts live in znodes (/brokers/topics, /config/topics); here they
+ * The cluster's metadata in single-node mode: the cluster id, each topic's
+ * id, partition count and config overrides, and the last producer id block
+ * handed out. In a ZooKeeper cluster the same facts live in znodes
+ * (/brokers/topics, /config/topics, /latest_producer_id_block); here they
  * live in one JSON file in the first log dir, written atomically (temp file,
  * fsync, rename, fsync the dir) so a crash leaves either the old or the new
  * version, never half of one.
@@ -23,10 +24,18 @@ export interface TopicMetadata {
   readonly isInternal: boolean
 }
 
+/** A range of producer ids owned by one broker (Kafka's `ProducerIdsBlock`). */
+export interface ProducerIdBlock {
+  readonly firstProducerId: number
+  readonly size: number
+}
+
 interface StoredMetadata {
   version: 1
   clusterId: string
   topics: TopicMetadata[]
+  /** Kafka's /latest_producer_id_block; absent until the first InitProducerId. */
+  latestProducerIdBlock?: ProducerIdBlock
 }
 
 export const METADATA_FILE = 'brook-cluster-metadata.json'
@@ -97,16 +106,40 @@ export class MetadataStore {
   }
 
   /** Runs one read-modify-write after the previous one finished. */
-  #change<T>(fn: (topics: TopicMetadata[]) => { topics: TopicMetadata[]; result: T }): Promise<T> {
+  #changeState<T>(fn: (state: StoredMetadata) => { state: StoredMetadata; result: T }): Promise<T> {
     const run = this.#queue.then(async () => {
-      const { topics, result } = fn(this.#state.topics)
-      const next: StoredMetadata = { ...this.#state, topics }
-      await writeFileAtomically(this.#path, JSON.stringify(next, null, 2))
-      this.#state = next
+      const { state, result } = fn(this.#state)
+      await writeFileAtomically(this.#path, JSON.stringify(state, null, 2))
+      this.#state = state
       return result
     })
     this.#queue = run.catch(() => undefined)
     return run
+  }
+
+  #change<T>(fn: (topics: TopicMetadata[]) => { topics: TopicMetadata[]; result: T }): Promise<T> {
+    return this.#changeState((state) => {
+      const { topics, result } = fn(state.topics)
+      return { state: { ...state, topics }, result }
+    })
+  }
+
+  /**
+   * Claims the next `size` producer ids and returns the first (Kafka's
+   * ZkProducerIdManager.getNewProducerIdBlock: the block after
+   * /latest_producer_id_block, starting at 0). The claim is on disk before
+   * the promise resolves, so no id is handed out twice, across restarts too;
+   * ids of a block not used up before a restart are skipped, as in Kafka.
+   */
+  allocateProducerIdBlock(size: number): Promise<number> {
+    if (!Number.isSafeInteger(size) || size <= 0) return Promise.reject(new RangeError(`invalid producer id block size ${size}`))
+    return this.#changeState((state) => {
+      const prev = state.latestProducerIdBlock
+      const first = prev ? prev.firstProducerId + prev.size : 0
+      // Kafka's limit is Long.MaxValue; ours keeps ids exact as numbers (STYLE.md §4).
+      if (first > Number.MAX_SAFE_INTEGER - size) throw new Error('Have exhausted all producerIds.')
+      return { state: { ...state, latestProducerIdBlock: { firstProducerId: first, size } }, result: first }
+    })
   }
 
   createTopic(t: Omit<TopicMetadata, 'topicId'> & { topicId?: Uuid }): Promise<TopicMetadata> {

@@ -19,8 +19,12 @@ import { ZERO_UUID } from '../../protocol/uuid.js'
 
 /** Sentinel of "not requested" for authorized-operations fields (Integer.MIN_VALUE). */
 const AUTHORIZED_OPERATIONS_OMITTED = -2147483648
-/** With no authorizer every operation is allowed: READ..IDEMPOTENT_WRITE bits of AclOperation. */
-const ALL_TOPIC_OPERATIONS = 0b1111_1111_1000
+/**
+ * With no authorizer every topic operation is allowed: the AclOperation bits of
+ * READ 3, WRITE 4, CREATE 5, DELETE 6, ALTER 7, DESCRIBE 8, DESCRIBE_CONFIGS 10
+ * and ALTER_CONFIGS 11 (Kafka's topic operations; CLUSTER_ACTION 9 is not one).
+ */
+const ALL_TOPIC_OPERATIONS = 3576
 
 export async function handleMetadata(broker: BrokerContext, ctx: RequestContext, req: MetadataRequest): Promise<MetadataResponse> {
   const v = ctx.apiVersion

@@ -34,6 +34,11 @@ export class Partition {
     this.leaderEpoch = opts.leaderEpoch ?? 0
     this.isr = [opts.brokerId]
     this.replicas = [opts.brokerId]
+    // Kafka's Partition.makeLeader: "we may need to increment high watermark
+    // since ISR could be down to 1". Without this, after a crash the high
+    // watermark stays at its last checkpoint (or the log start) and consumers
+    // cannot see acknowledged records until the next produce moves it.
+    this.maybeIncrementLeaderHW()
   }
 
   get leaderId(): number {

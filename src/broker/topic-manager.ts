@@ -41,6 +41,13 @@ export interface TopicManagerOptions {
   logger: Logger
 }
 
+/**
+ * Kafka's ReplicationControlManager.MAX_PARTITIONS_PER_BATCH: one request may
+ * not create more partitions than this (POLICY_VIOLATION). Without a cap, a
+ * request for 2^31 partitions keeps the broker creating log dirs for ever.
+ */
+export const MAX_PARTITIONS_PER_REQUEST = 10_000
+
 /** Kafka refuses names that collide once '.' and '_' are treated alike (metrics names). */
 function collisionKey(name: string): string {
   return name.replaceAll('.', '_')
@@ -131,6 +138,9 @@ export class TopicManager {
       }
       if (totalCount === t.partitions) {
         throw new KafkaError(ErrorCode.INVALID_PARTITIONS, { errorMessage: `Topic already has ${t.partitions} partitions.` })
+      }
+      if (totalCount - t.partitions > MAX_PARTITIONS_PER_REQUEST) {
+        throw new KafkaError(ErrorCode.POLICY_VIOLATION, { errorMessage: 'Excessively large number of partitions per request.' })
       }
       if (validateOnly) return
       const updated = await this.#o.metadata.setPartitionCount(name, totalCount)

@@ -15,7 +15,9 @@
  *
  * An I/O error while writing leaves the files in an unknown state; as Kafka
  * takes the log dir offline, the log then refuses every further append and
- * read with KAFKA_STORAGE_ERROR until it is reopened (and recovered).
+ * read with KAFKA_STORAGE_ERROR until it is reopened (and recovered). A full
+ * disk (ENOSPC, EDQUOT) is the exception for reads: they keep working, since
+ * nothing a reader can see was touched (see #checkReadable).
  */
 import { mkdir, rm } from 'node:fs/promises'
 import type { Time } from '../common/time.js'
@@ -92,6 +94,9 @@ export class UnexpectedAppendOffsetError extends Error {
     this.name = 'UnexpectedAppendOffsetError'
   }
 }
+
+/** Errors that mean "no space left", not damaged files (see #checkReadable). */
+const DISK_FULL_ERRNOS = new Set(['ENOSPC', 'EDQUOT'])
 
 const NO_LOGGER: LogLogger = { info: () => undefined, warn: () => undefined }
 
@@ -325,7 +330,7 @@ export class UnifiedLog {
    * [logStartOffset, logEndOffset].
    */
   async read(startOffset: number, maxBytes: number, maxOffset: number, minOneMessage: boolean): Promise<FetchDataInfo> {
-    this.#checkUsable()
+    this.#checkReadable()
     const logEndOffset = this.#logEndOffset
     if (startOffset < this.#logStartOffset || startOffset > logEndOffset) {
       throw new KafkaError(ErrorCode.OFFSET_OUT_OF_RANGE, {
@@ -358,7 +363,7 @@ export class UnifiedLog {
    * the first record with timestamp >= target. Null when there is none.
    */
   async fetchOffsetByTimestamp(targetTimestamp: number): Promise<TimestampAndOffset | null> {
-    this.#checkUsable()
+    this.#checkReadable()
     const epochOr = (epoch: number | undefined) => epoch ?? -1
     switch (targetTimestamp) {
       case ListOffsetsTimestamp.EARLIEST:
@@ -602,6 +607,21 @@ export class UnifiedLog {
     if (this.#failure !== undefined) {
       throw new KafkaError(ErrorCode.KAFKA_STORAGE_ERROR, { errorMessage: `log ${this.dir} failed earlier`, cause: this.#failure })
     }
+  }
+
+  /**
+   * Reads are refused like writes after an I/O error, except when the disk is
+   * full (issue 3: "a full disk: KAFKA_STORAGE_ERROR for the affected
+   * partitions; reads keep working"). A write that fails for lack of space
+   * changes nothing the log has published: the LEO, the segment sizes reads
+   * are bounded by and the indexes move only after the bytes are written, and
+   * any partial bytes past the segment's size are cut at close or recovery.
+   * Appends stay refused until the log is reopened, as Kafka keeps a failed
+   * log dir offline until restart.
+   */
+  #checkReadable(): void {
+    const diskFull = this.#failure !== undefined && DISK_FULL_ERRNOS.has(String((this.#failure as NodeJS.ErrnoException)?.code))
+    if (!diskFull || this.#closed) this.#checkUsable()
   }
 
   #inBackground(p: Promise<unknown>): void {

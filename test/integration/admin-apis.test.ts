@@ -218,6 +218,9 @@ describe('CreatePartitions', () => {
     assert.equal((await one({ count: 0 })).errorCode, ErrorCode.INVALID_PARTITIONS)
     const same = await one({ count: 1 })
     assert.deepEqual([same.errorCode, same.errorMessage], [ErrorCode.INVALID_PARTITIONS, 'Topic already has 1 partitions.'])
+    // Kafka caps partitions created by one request at 10,000 (the broker would otherwise create dirs for ever).
+    const huge = await one({ count: 2 ** 31 - 1 })
+    assert.deepEqual([huge.errorCode, huge.errorMessage], [ErrorCode.POLICY_VIOLATION, 'Excessively large number of partitions per request.'])
     for (const assignments of [[[1]], [[0], [0]], [[]], [[0, 0]]]) {
       const r = await one({ assignments: assignments.map((brokerIds) => ({ brokerIds })) })
       assert.equal(r.errorCode, ErrorCode.INVALID_REPLICA_ASSIGNMENT, `${JSON.stringify(assignments)}: ${r.errorMessage}`)

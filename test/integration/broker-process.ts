@@ -4,10 +4,12 @@
  * child processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import assert from 'node:assert/strict'
+import { scanRecordBatches } from '../../src/protocol/records/record-batch-header.js'
 
 /** dist/test/integration -> the repository root. */
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -97,7 +99,8 @@ export function run(cmd: string, args: string[], input?: string | Buffer, timeou
       clearTimeout(timer)
       const stdout = Buffer.concat(out).toString('utf8')
       if (code === 0) resolve(stdout)
-      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${err}\n${stdout.slice(0, 2000)}`))
+      // stderr capped: a client stuck in a retry loop can print megabytes before the timeout.
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${err.slice(0, 4000)}\n${stdout.slice(0, 2000)}`))
     })
     child.stdin.end(input)
   })
@@ -105,3 +108,56 @@ export function run(cmd: string, args: string[], input?: string | Buffer, timeou
 
 /** Debian's python3 with python3-kafka / python3-confluent-kafka (not the one first on PATH). */
 export const SYSTEM_PYTHON = '/usr/bin/python3'
+
+/** The files of one partition's directory (`<logDir>/<topic>-<partition>`), sorted; [] when it does not exist. */
+export async function partitionFiles(logDir: string, topic: string, partition: number): Promise<string[]> {
+  try {
+    return (await readdir(join(logDir, `${topic}-${partition}`))).sort()
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw e
+  }
+}
+
+/** Kafka's segment file names: a 20-digit base offset and a known suffix (plus `.deleted` while a delete is pending). */
+export const SEGMENT_FILE_NAME = /^\d{20}\.(log|index|timeindex|txnindex|snapshot)(\.deleted)?$/
+
+/** Total bytes of a partition's `.log` files (what a bad request must not change). */
+export async function partitionLogBytes(logDir: string, topic: string, partition: number): Promise<number> {
+  let total = 0
+  for (const name of await partitionFiles(logDir, topic, partition)) {
+    if (name.endsWith('.log')) total += (await stat(join(logDir, `${topic}-${partition}`, name))).size
+  }
+  return total
+}
+
+/** Polls `check` every `intervalMs` until it returns a value other than undefined, at most `attempts` times. */
+export async function pollUntil<T>(what: string, attempts: number, intervalMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  let last: unknown
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const v = await check()
+      if (v !== undefined) return v
+    } catch (e) {
+      last = e
+    }
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+  throw new Error(`gave up waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+}
+
+/** Every `.log` file of the partition holds whole batches with valid CRCs and increasing offsets, nothing else. */
+export async function assertSegmentsWhole(logDir: string, topic: string, partition: number): Promise<void> {
+  let next = -1
+  for (const name of (await partitionFiles(logDir, topic, partition)).filter((f) => f.endsWith('.log'))) {
+    const bytes = await readFile(join(logDir, `${topic}-${partition}`, name))
+    const scan = scanRecordBatches(bytes, 0, bytes.length, true)
+    assert.equal(scan.partialTail, false, `${name}: no torn batch at the end`)
+    assert.equal(scan.validEnd, bytes.length, `${name}: nothing after the last batch`)
+    for (const b of scan.batches) {
+      assert.ok(b.isValid(), `${name}: batch at ${b.baseOffset} has a valid CRC`)
+      assert.ok(b.baseOffset > next, `${name}: offsets increase`)
+      next = b.lastOffset
+    }
+  }
+}

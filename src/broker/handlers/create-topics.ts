@@ -9,6 +9,7 @@
  * adds its id.
  */
 import type { BrokerContext } from '../broker-context.js'
+import { MAX_PARTITIONS_PER_REQUEST } from '../topic-manager.js'
 import type { RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { isKafkaError, KafkaError } from '../../protocol/kafka-error.js'
@@ -25,6 +26,22 @@ export async function handleCreateTopics(broker: BrokerContext, ctx: RequestCont
   const seen = new Map<string, number>()
   for (const t of req.topics) seen.set(t.name, (seen.get(t.name) ?? 0) + 1)
   const topics: CreateTopicsResponseCreatableTopicResult[] = []
+  // Kafka's ReplicationControlManager.validateTotalNumberOfPartitions: one request may
+  // not create more than 10,000 partitions, checked before anything else. Without it a
+  // single request asking for 2^31 partitions keeps the broker creating log dirs
+  // for ever, and every later topic change queues behind it.
+  if (requestedPartitions(broker, req) > MAX_PARTITIONS_PER_REQUEST) {
+    for (const t of req.topics) {
+      topics.push({
+        ...defaultCreateTopicsResponseCreatableTopicResult(),
+        name: t.name,
+        configs: v >= 5 ? [] : null,
+        errorCode: ErrorCode.POLICY_VIOLATION,
+        errorMessage: 'Excessively large number of partitions per request.',
+      })
+    }
+    return { throttleTimeMs: 0, topics }
+  }
   for (const t of req.topics) {
     const result: CreateTopicsResponseCreatableTopicResult = { ...defaultCreateTopicsResponseCreatableTopicResult(), name: t.name, configs: v >= 5 ? [] : null }
     topics.push(result)
@@ -52,6 +69,18 @@ export async function handleCreateTopics(broker: BrokerContext, ctx: RequestCont
     }
   }
   return { throttleTimeMs: 0, topics }
+}
+
+
+/** Partitions the request would create: numPartitions (-1: num.partitions) or the size of a manual assignment. */
+function requestedPartitions(broker: BrokerContext, req: CreateTopicsRequest): number {
+  let total = 0
+  for (const t of req.topics) {
+    if (t.assignments.length > 0) total += t.assignments.length
+    else if (t.numPartitions === -1) total += broker.topics.defaultNumPartitions
+    else if (t.numPartitions > 0) total += t.numPartitions
+  }
+  return total
 }
 
 /** With a manual assignment, its size gives the partitions and its first entry the replication factor. */

@@ -23,6 +23,16 @@ import { ZERO_UUID } from '../../protocol/uuid.js'
 import type { FetchPartitionRequest } from '../replica-manager.js'
 import { toSafeNumber } from '../../common/to-safe-number.js'
 
+/**
+ * Kafka answers every partition, errors included, with MemoryRecords.EMPTY,
+ * never null records: librdkafka rejects a null record set ("invalid
+ * MessageSetSize -1") as a protocol parse failure and retries the fetch in a
+ * tight loop instead of seeing the partition's error (OFFSET_OUT_OF_RANGE...).
+ */
+const NO_RECORDS = Buffer.alloc(0)
+const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER)
+const MIN_SAFE_OFFSET = BigInt(Number.MIN_SAFE_INTEGER)
+
 export async function handleFetch(broker: BrokerContext, ctx: RequestContext, req: FetchRequest): Promise<FetchResponse> {
   const v = ctx.apiVersion
   const byId = v >= 13
@@ -35,7 +45,7 @@ export async function handleFetch(broker: BrokerContext, ctx: RequestContext, re
     const topicOut: FetchResponseFetchableTopicResponse = { topic: byId ? '' : t.topic, topicId: byId ? t.topicId : ZERO_UUID, partitions: [] }
     responses.push(topicOut)
     for (const p of t.partitions) {
-      const out = { ...defaultFetchResponsePartitionData(), partitionIndex: p.partition, abortedTransactions: v >= 4 ? [] : null }
+      const out = { ...defaultFetchResponsePartitionData(), partitionIndex: p.partition, abortedTransactions: v >= 4 ? [] : null, records: NO_RECORDS }
       topicOut.partitions.push(out)
       if (!meta) {
         out.errorCode = byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
@@ -43,6 +53,13 @@ export async function handleFetch(broker: BrokerContext, ctx: RequestContext, re
       }
       if (p.partition < 0 || p.partition >= meta.partitions) {
         out.errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+        continue
+      }
+      // No log holds an offset beyond ±2^53, so such a fetch offset is out of range for
+      // this partition (as Kafka answers any offset outside the log); letting
+      // toSafeNumber throw would fail the whole request as UNKNOWN_SERVER_ERROR.
+      if (p.fetchOffset > MAX_SAFE_OFFSET || p.fetchOffset < MIN_SAFE_OFFSET) {
+        out.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE
         continue
       }
       wanted.push({
@@ -73,11 +90,11 @@ export async function handleFetch(broker: BrokerContext, ctx: RequestContext, re
     out.highWatermark = BigInt(r.highWatermark)
     out.lastStableOffset = BigInt(r.lastStableOffset)
     out.logStartOffset = BigInt(r.logStartOffset)
-    out.records = r.records
+    out.records = r.records ?? NO_RECORDS
     if (v <= 3 && r.records && r.records.length > 0) {
       if (!broker.settings.messageDownconversionEnable) {
         out.errorCode = ErrorCode.UNSUPPORTED_VERSION
-        out.records = null
+        out.records = NO_RECORDS
       } else {
         out.records = downConvert(r.records, v <= 1 ? 0 : 1, wanted[i]!.req.fetchOffset)
       }

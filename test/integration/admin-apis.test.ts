@@ -10,69 +10,19 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { startBroker, type RunningBroker } from '../../src/broker/start-broker.js'
-import { decodeResponse, encodeRequest } from '../../src/protocol/frame.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import * as m from '../../src/protocol/messages/index.js'
 import { encodeRecordBatch } from '../../src/protocol/records/record-batch.js'
 import { randomUuid, ZERO_UUID } from '../../src/protocol/uuid.js'
+import { RawClient } from './raw-client.js'
 
 const require = createRequire(import.meta.url)
 const { Kafka, logLevel } = require('kafkajs') as typeof import('kafkajs')
 const run = promisify(execFile)
-
-/** One request at a time over one connection, with Brook's codecs. */
-class RawClient {
-  #socket: Socket
-  #buffer = Buffer.alloc(0)
-  #waiting: ((frame: Buffer) => void) | undefined
-  #correlationId = 0
-
-  private constructor(socket: Socket) {
-    this.#socket = socket
-    socket.on('data', (chunk) => {
-      this.#buffer = Buffer.concat([this.#buffer, chunk])
-      if (this.#buffer.length >= 4 && this.#buffer.length >= 4 + this.#buffer.readInt32BE(0)) {
-        const size = this.#buffer.readInt32BE(0)
-        const frame = this.#buffer.subarray(4, 4 + size)
-        this.#buffer = this.#buffer.subarray(4 + size)
-        this.#waiting?.(frame)
-      }
-    })
-  }
-
-  static connect(port: number): Promise<RawClient> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new RawClient(socket)))
-      socket.once('error', reject)
-    })
-  }
-
-  call<T>(apiKey: number, apiVersion: number, body: unknown): Promise<T> {
-    const correlationId = ++this.#correlationId
-    return new Promise((resolve, reject) => {
-      this.#waiting = (frame) => {
-        this.#waiting = undefined
-        try {
-          const decoded = decodeResponse<T>(apiKey, apiVersion, frame)
-          assert.equal(decoded.correlationId, correlationId)
-          resolve(decoded.body)
-        } catch (e) {
-          reject(e)
-        }
-      }
-      this.#socket.write(encodeRequest({ apiKey, apiVersion, correlationId, clientId: 'admin-apis-test' }, body))
-    })
-  }
-
-  close(): void {
-    this.#socket.destroy()
-  }
-}
 
 const API = {
   Produce: 0, Fetch: 1, ListOffsets: 2, CreateTopics: 19, DeleteTopics: 20, DeleteRecords: 21, InitProducerId: 22,
@@ -125,7 +75,7 @@ before(async () => {
   raw = await RawClient.connect(broker.port)
 })
 after(async () => {
-  raw?.close()
+  await raw?.close()
   await broker?.close()
 })
 

@@ -104,6 +104,15 @@ export class RawClient {
     return decoded.body
   }
 
+  /** Like `request`, by api key, for tests that build bodies by hand. */
+  async call<Res>(apiKey: number, apiVersion: number, body: unknown): Promise<Res> {
+    const correlationId = this.#nextCorrelationId++
+    const frame = encodeRequest({ apiKey, apiVersion, correlationId, clientId: 'raw-client' }, body)
+    const decoded = decodeResponse<Res>(apiKey, apiVersion, await this.#send(apiKey, apiVersion, correlationId, frame))
+    if (decoded.correlationId !== correlationId) throw new Error(`correlation id ${decoded.correlationId}, expected ${correlationId}`)
+    return decoded.body
+  }
+
   #send(apiKey: number, apiVersion: number, correlationId: number, frame: Buffer): Promise<Buffer> {
     if (this.#closed) return Promise.reject(new Error('connection is closed'))
     return new Promise((resolve, reject) => {

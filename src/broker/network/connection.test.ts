@@ -11,7 +11,7 @@ import { memoryLogger, type LogEvent, type MemoryLogger } from '../../common/log
 import { ADVERTISED_API_VERSIONS } from '../../protocol/api-versions.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { decodeRequestHeader, decodeResponse, encodeRequest } from '../../protocol/frame.js'
-import { ApiVersionsApi, MetadataApi, ProduceApi, type ApiVersionsResponse, type ProduceRequest } from '../../protocol/messages/index.js'
+import { ApiVersionsApi, DescribeClusterApi, MetadataApi, ProduceApi, type ApiVersionsResponse, type DescribeClusterResponse, type ProduceRequest } from '../../protocol/messages/index.js'
 import { CLOSE_CONNECTION, type RequestContext, type RequestHandler } from './request-context.js'
 import { SocketServer, type SocketServerOptions } from './socket-server.js'
 
@@ -335,7 +335,23 @@ describe('Connection', { timeout: 60_000 }, () => {
     }
   })
 
-  test('an unsupported version of another API closes the connection (as Kafka does)', async () => {
+  test('a version the codecs know but the broker does not serve gets UNSUPPORTED_VERSION where the response has an error code', async () => {
+    const describeCluster: RequestHandler = async () => DescribeClusterApi.response.create()
+    const { server, port } = await startServer({ handlers: new Map([[60, describeCluster]]), supported: (k, v) => k === 60 && v >= 1 })
+    try {
+      const c = await TestClient.connect(port)
+      c.write(encodeRequest({ apiKey: 60, apiVersion: 0, correlationId: 9, clientId: null }, DescribeClusterApi.request.create()))
+      const { correlationId, body } = decodeResponse<DescribeClusterResponse>(60, 0, (await c.waitFrames(1))[0]!)
+      assert.deepEqual([correlationId, body.errorCode], [9, ErrorCode.UNSUPPORTED_VERSION])
+      c.write(encodeRequest({ apiKey: 60, apiVersion: 1, correlationId: 10, clientId: null }, DescribeClusterApi.request.create()))
+      assert.equal(decodeResponse<DescribeClusterResponse>(60, 1, (await c.waitFrames(2))[1]!).body.errorCode, ErrorCode.NONE, 'the connection stays usable')
+      c.close()
+    } finally {
+      await server.stop()
+    }
+  })
+
+  test('an unsupported version of an API without a top-level error code closes the connection (as Kafka does)', async () => {
     const metadata: RequestHandler = async () => MetadataApi.response.create()
     const { server, port, entries } = await startServer({ handlers: new Map([[3, metadata]]), supported: (k, v) => k === 3 && v >= 4 })
     try {

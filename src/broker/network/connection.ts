@@ -368,6 +368,13 @@ export class Connection {
         this.#write(encodeResponse(API_VERSIONS_KEY, 0, header.correlationId, this.#unsupportedApiVersionsResponse()))
         return true
       }
+      // A version the codecs know but the broker does not serve gets UNSUPPORTED_VERSION
+      // where the response has a top-level error code (the issue asks for the code; Kafka
+      // closes). A version beyond the spec cannot be encoded at all: close, as Kafka does.
+      if (inCodecRange && this.#writeErrorResponse(apiKey, apiVersion, header.correlationId, api, ErrorCode.UNSUPPORTED_VERSION)) {
+        this.#cfg.logger.warn('unsupported api version', { ...this.#fields(), apiName: api.name, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
+        return true
+      }
       return this.#closeForError('unsupported api version', { apiKey, apiName: api.name, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
     }
 
@@ -451,20 +458,27 @@ export class Connection {
   #handlerFailed(ctx: RequestContext, api: ApiSpec<unknown, unknown>, e: unknown): boolean {
     this.#cfg.logger.error('request handler failed', { ...this.#requestFields(ctx, api), error: asError(e) })
     if (this.#state !== 'open' && this.#state !== 'stopping') return false
-    const fallback = api.response.create() as Record<string, unknown>
-    if (typeof fallback.errorCode === 'number') {
-      fallback.errorCode = ErrorCode.UNKNOWN_SERVER_ERROR
-      try {
-        // Throws EncodeError where errorCode does not exist at this version.
-        this.#write(encodeResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, fallback))
-        return true
-      } catch {
-        // fall through to close
-      }
-    }
+    if (this.#writeErrorResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, api, ErrorCode.UNKNOWN_SERVER_ERROR)) return true
     this.#cfg.counters.connectionsClosedForError++
     this.#beginClose()
     return false
+  }
+
+  /**
+   * Writes the API's default response with `errorCode` set, when the response
+   * has a top-level error code at this version; false (nothing written) otherwise.
+   */
+  #writeErrorResponse(apiKey: number, apiVersion: number, correlationId: number, api: ApiSpec<unknown, unknown>, errorCode: number): boolean {
+    const fallback = api.response.create() as Record<string, unknown>
+    if (typeof fallback.errorCode !== 'number') return false
+    fallback.errorCode = errorCode
+    try {
+      // Throws EncodeError where errorCode does not exist at this version.
+      this.#write(encodeResponse(apiKey, apiVersion, correlationId, fallback))
+      return true
+    } catch {
+      return false
+    }
   }
 
   // ---- send ---------------------------------------------------------------

@@ -10,8 +10,9 @@
  * Changes are serialized through one queue: a CreateTopics racing a
  * DeleteTopics must not interleave their read-modify-write of the file.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { writeFileAtomically } from '../common/atomic-file.js'
 import { randomUuid, type Uuid } from '../protocol/uuid.js'
 
 export interface TopicMetadata {
@@ -45,23 +46,6 @@ function newClusterId(): string {
   return randomUuid()
 }
 
-export async function writeFileAtomically(path: string, data: string | Buffer): Promise<void> {
-  const tmp = `${path}.tmp`
-  const fh = await open(tmp, 'w')
-  try {
-    await fh.writeFile(data)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-  await rename(tmp, path)
-  const dir = await open(join(path, '..'), 'r')
-  try {
-    await dir.sync()
-  } finally {
-    await dir.close()
-  }
-}
 
 export class MetadataStore {
   readonly #path: string

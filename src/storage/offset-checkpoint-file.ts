@@ -18,8 +18,10 @@
  * the text goes to `<file>.tmp`, which is fsynced, renamed over the file, and
  * the directory is fsynced so the rename itself survives a crash.
  */
-import { open, readFile, rename, rm } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { readFile } from 'node:fs/promises'
+import { writeFileAtomically } from '../common/atomic-file.js'
+
+export { fsyncDir } from '../common/atomic-file.js'
 
 /** How one entry becomes a line and back (Kafka's `CheckpointFile.EntryFormatter`). */
 export interface CheckpointEntryFormat<T> {
@@ -74,29 +76,7 @@ export async function writeCheckpointFile<T>(path: string, version: number, entr
   const lines: string[] = []
   for (const e of entries) lines.push(format.toLine(e))
   const text = `${version}\n${lines.length}\n${lines.map((l) => `${l}\n`).join('')}`
-  const tmp = `${path}.tmp`
-  const fh = await open(tmp, 'w')
-  try {
-    await fh.writeFile(text, 'utf8')
-    await fh.sync()
-  } catch (e) {
-    await fh.close()
-    await rm(tmp, { force: true })
-    throw e
-  }
-  await fh.close()
-  await rename(tmp, path)
-  await fsyncDir(dirname(path))
-}
-
-/** fsync of a directory, so a rename or unlink in it is durable (Kafka's `Utils.flushDir`). */
-export async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
+  await writeFileAtomically(path, text)
 }
 
 // ---------------------------------------------------------------- topic partition offset

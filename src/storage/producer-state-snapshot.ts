@@ -24,14 +24,14 @@
  * Files are written as DESIGN.md principle 3 asks: temp file, fsync, rename,
  * fsync of the directory (Kafka writes the final name directly).
  */
-import { open, readFile, readdir, rename, rm } from 'node:fs/promises'
+import { readFile, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { TEMP_FILE_SUFFIX, writeFileAtomically } from '../common/atomic-file.js'
 import { crc32c } from '../protocol/records/crc32c.js'
 import { readInt64Number, writeInt64Number } from '../protocol/records/record-batch-header.js'
 
 export const PRODUCER_SNAPSHOT_SUFFIX = '.snapshot'
 export const PRODUCER_SNAPSHOT_VERSION = 1
-const TEMP_SUFFIX = '.tmp'
 const CRC_OFFSET = 2
 const ENTRIES_OFFSET = 6
 const ENTRY_SIZE = 46
@@ -138,7 +138,7 @@ export async function listProducerSnapshots(dir: string): Promise<number[]> {
   }
   const offsets: number[] = []
   for (const name of names) {
-    if (name.endsWith(PRODUCER_SNAPSHOT_SUFFIX + TEMP_SUFFIX)) {
+    if (name.endsWith(PRODUCER_SNAPSHOT_SUFFIX + TEMP_FILE_SUFFIX)) {
       await rm(join(dir, name), { force: true })
       continue
     }
@@ -154,32 +154,10 @@ export async function readProducerSnapshot(dir: string, offset: number): Promise
 
 /** Writes `<offset>.snapshot` atomically: temp file, fsync, rename, fsync of the directory. */
 export async function writeProducerSnapshot(dir: string, offset: number, bytes: Buffer): Promise<void> {
-  const path = join(dir, producerSnapshotFileName(offset))
-  const tmp = path + TEMP_SUFFIX
-  const fh = await open(tmp, 'w')
-  try {
-    await fh.writeFile(bytes)
-    await fh.sync()
-  } catch (e) {
-    await fh.close()
-    await rm(tmp, { force: true })
-    throw e
-  }
-  await fh.close()
-  await rename(tmp, path)
-  await fsyncDir(dir)
+  await writeFileAtomically(join(dir, producerSnapshotFileName(offset)), bytes)
 }
 
 export async function deleteProducerSnapshot(dir: string, offset: number): Promise<void> {
   await rm(join(dir, producerSnapshotFileName(offset)), { force: true })
 }
 
-/** fsync of a directory, so a rename or unlink in it survives a crash (Kafka's `Utils.flushDir`). */
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r')
-  try {
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}

@@ -19,8 +19,7 @@
  */
 import zlib from 'node:zlib'
 import { constants as bufferConstants } from 'node:buffer'
-import * as zstd from 'zstd-napi'
-import zstdBinding from 'zstd-napi/binding.js'
+import { zstdBindingLib, zstdLib } from './native-codecs.js'
 import type { DCtx } from 'zstd-napi/binding.js'
 import { DecodeError, EncodeError, isDecodeError } from '../codec-error.js'
 import { CompressionType } from './record.js'
@@ -128,7 +127,8 @@ function gzip(data: Buffer): Promise<Buffer> {
 let sharedZstdContext: DCtx | undefined
 
 /** Output chunk size when no frame content size tells us better (ZSTD_DStreamOutSize, 128 KiB). */
-const ZSTD_CHUNK_BYTES = zstdBinding.dStreamOutSize()
+/** zstd's recommended streaming output chunk (ZSTD_DStreamOutSize), read when zstd is first used. */
+let zstdChunkBytes: number | undefined
 
 /**
  * Streaming decompression with our own loop instead of zstd-napi's `decompress`, which trusts
@@ -138,16 +138,16 @@ const ZSTD_CHUNK_BYTES = zstdBinding.dStreamOutSize()
  */
 function zstdDecompressSync(data: Buffer, maxOutputBytes: number): Buffer {
   if (data.length === 0) throw new DecodeError('zstd: empty input')
-  const declared = zstdBinding.getFrameContentSize(data) // first frame only; null when absent
+  const declared = zstdBindingLib().getFrameContentSize(data) // first frame only; null when absent
   if (declared !== null && declared > maxOutputBytes) throw zstdExceeded(maxOutputBytes)
 
-  const dctx = (sharedZstdContext ??= new zstdBinding.DCtx())
-  dctx.reset(zstdBinding.ResetDirective.sessionOnly)
+  const dctx = (sharedZstdContext ??= new (zstdBindingLib().DCtx)())
+  dctx.reset(zstdBindingLib().ResetDirective.sessionOnly)
   const chunks: Buffer[] = []
   let total = 0
   let input = data
   let frameOpen = true
-  let chunkBytes = declared !== null && declared > 0 ? declared : Math.max(ZSTD_CHUNK_BYTES, data.length * 4)
+  let chunkBytes = declared !== null && declared > 0 ? declared : Math.max((zstdChunkBytes ??= zstdBindingLib().dStreamOutSize()), data.length * 4)
   let exactFit = false
   while (input.length > 0 || frameOpen) {
     // One byte over the limit so that reaching it can be told apart from passing it.
@@ -164,7 +164,7 @@ function zstdDecompressSync(data: Buffer, maxOutputBytes: number): Buffer {
     // ended inside a frame.
     if (produced === 0 && consumed === 0) throw new DecodeError('zstd: truncated frame', data.length)
     frameOpen = hint !== 0
-    chunkBytes = Math.max(ZSTD_CHUNK_BYTES, input.length * 4)
+    chunkBytes = Math.max((zstdChunkBytes ??= zstdBindingLib().dStreamOutSize()), input.length * 4)
   }
   // Return a single filled chunk as is; otherwise copy, which also drops unused chunk space.
   return chunks.length === 1 && exactFit ? chunks[0] : Buffer.concat(chunks, total)
@@ -193,7 +193,7 @@ export function compressSync(codec: CompressionType, data: Buffer, options?: Com
     case CompressionType.Lz4:
       return compressLz4FrameSync(data, options?.legacyLz4HeaderChecksum ?? false)
     case CompressionType.Zstd:
-      return zstd.compress(data)
+      return zstdLib().compress(data)
     default:
       throw new EncodeError(unknownCodec(codec))
   }

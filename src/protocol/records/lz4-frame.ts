@@ -20,7 +20,7 @@
  * sizes before decompressing). Block and content checksums and content size are verified by
  * lz4_flex itself.
  */
-import * as lz4 from 'lz4-napi'
+import { lz4Lib } from './native-codecs.js'
 import { DecodeError } from '../codec-error.js'
 
 const LZ4_FRAME_MAGIC = 0x184d2204
@@ -171,13 +171,13 @@ function assembleFrame(legacyHeaderChecksum: boolean, chunks: Buffer[], prefixed
 
 export function compressLz4FrameSync(data: Buffer, legacyHeaderChecksum: boolean): Buffer {
   const chunks = splitBlocks(data)
-  return assembleFrame(legacyHeaderChecksum, chunks, chunks.map((chunk) => lz4.compressSync(chunk)))
+  return assembleFrame(legacyHeaderChecksum, chunks, chunks.map((chunk) => lz4Lib().compressSync(chunk)))
 }
 
 /** Compresses the 64 KiB blocks in parallel on the libuv thread pool. */
 export async function compressLz4Frame(data: Buffer, legacyHeaderChecksum: boolean): Promise<Buffer> {
   const chunks = splitBlocks(data)
-  const blocks = await Promise.all(chunks.map((chunk) => lz4.compress(chunk)))
+  const blocks = await Promise.all(chunks.map((chunk) => lz4Lib().compress(chunk)))
   return assembleFrame(legacyHeaderChecksum, chunks, blocks)
 }
 
@@ -305,7 +305,7 @@ function joinOutputs(outputs: Buffer[]): Buffer {
 /** Library errors escape from here unwrapped; the caller turns them into DecodeError. */
 export function decompressLz4FrameSync(input: Buffer, legacyHeaderChecksum: boolean, maxOutputBytes: number): Buffer {
   const frames = scanFrames(input, legacyHeaderChecksum, maxOutputBytes)
-  return joinOutputs(frames.map((frame) => checkContentSize(frame, lz4.decompressFrameSync(frame.bytes))))
+  return joinOutputs(frames.map((frame) => checkContentSize(frame, lz4Lib().decompressFrameSync(frame.bytes))))
 }
 
 export async function decompressLz4Frame(
@@ -314,6 +314,6 @@ export async function decompressLz4Frame(
   maxOutputBytes: number,
 ): Promise<Buffer> {
   const frames = scanFrames(input, legacyHeaderChecksum, maxOutputBytes)
-  const outputs = await Promise.all(frames.map((frame) => lz4.decompressFrame(frame.bytes)))
+  const outputs = await Promise.all(frames.map((frame) => lz4Lib().decompressFrame(frame.bytes)))
   return joinOutputs(outputs.map((output, i) => checkContentSize(frames[i], output)))
 }

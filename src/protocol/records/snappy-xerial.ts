@@ -12,7 +12,7 @@
  * SnappyInputStream and librdkafka do. This is not the snappy *framing* format
  * (`ff 06 00 00 sNaPpY`) that the snappy package's streaming classes speak; Kafka never used it.
  */
-import * as snappy from 'snappy'
+import { snappyLib } from './native-codecs.js'
 import { DecodeError } from '../codec-error.js'
 
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00])
@@ -62,12 +62,12 @@ function assembleXerial(blocks: Buffer[]): Buffer {
 }
 
 export function compressXerialSync(data: Buffer): Buffer {
-  return assembleXerial(splitBlocks(data).map((chunk) => snappy.compressSync(chunk)))
+  return assembleXerial(splitBlocks(data).map((chunk) => snappyLib().compressSync(chunk)))
 }
 
 /** Compresses the 32 KiB blocks in parallel on the libuv thread pool. */
 export async function compressXerial(data: Buffer): Promise<Buffer> {
-  return assembleXerial(await Promise.all(splitBlocks(data).map((chunk) => snappy.compress(chunk))))
+  return assembleXerial(await Promise.all(splitBlocks(data).map((chunk) => snappyLib().compress(chunk))))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -141,10 +141,10 @@ function join(outputs: Buffer[]): Buffer {
 
 /** Library errors escape from here unwrapped; the caller turns them into DecodeError. */
 export function decompressSnappySync(data: Buffer, maxOutputBytes: number): Buffer {
-  return join(snappyBlocks(data, maxOutputBytes).map((block) => asBuffer(snappy.uncompressSync(block))))
+  return join(snappyBlocks(data, maxOutputBytes).map((block) => asBuffer(snappyLib().uncompressSync(block))))
 }
 
 export async function decompressSnappy(data: Buffer, maxOutputBytes: number): Promise<Buffer> {
   const blocks = snappyBlocks(data, maxOutputBytes)
-  return join((await Promise.all(blocks.map((block) => snappy.uncompress(block)))).map(asBuffer))
+  return join((await Promise.all(blocks.map((block) => snappyLib().uncompress(block)))).map(asBuffer))
 }

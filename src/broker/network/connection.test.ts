@@ -146,7 +146,7 @@ describe('Connection', { timeout: 60_000 }, () => {
     }
   })
 
-  test('pipelined requests are handled one at a time and answered in order, whatever the handler delays', async () => {
+  test('pipelined requests start in order, at most 8 at a time, and are answered in order, whatever the handler delays', async () => {
     let inFlight = 0
     let maxInFlight = 0
     const seen: number[] = []
@@ -167,7 +167,7 @@ describe('Connection', { timeout: 60_000 }, () => {
       const expected = Array.from({ length: N }, (_, i) => i)
       assert.deepEqual(frames.map(correlationIdOf), expected)
       assert.deepEqual(seen, expected)
-      assert.equal(maxInFlight, 1, 'Kafka semantics: one request in flight per connection')
+      assert.ok(maxInFlight > 1 && maxInFlight <= 8, `handlers of one connection overlap, at most 8 (saw ${maxInFlight})`)
       c.close()
     } finally {
       await server.stop()

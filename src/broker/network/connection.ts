@@ -118,6 +118,24 @@ type State =
   /** The socket closed. */
   | 'closed'
 
+/**
+ * How many requests of one connection may be in a handler at once. Kafka
+ * handles one at a time (it mutes the channel until the response is sent),
+ * which its synchronous page-cache writes make cheap; here a produce awaits
+ * its write on the thread pool, and with one request at a time the event
+ * loop sat idle half the time under a pipelining producer (docs/BENCHMARKS.md).
+ * Handlers start in request order and responses go out in request order, so
+ * what a client sees is unchanged: a produce is queued on its log before the
+ * next request's handler starts.
+ */
+const MAX_PIPELINED_REQUESTS = 8
+
+/** One request on its way through the connection: a started handler, a ready response, or a close. */
+type Step =
+  | { kind: 'respond'; ctx: RequestContext; api: ApiSpec<unknown, unknown>; result: Promise<unknown> }
+  | { kind: 'write'; bytes: Buffer }
+  | { kind: 'close'; reason: string; fields: Record<string, unknown> }
+
 /** Yield to the event loop after this many requests handled back to back, so one connection's burst of quick requests cannot starve the others. */
 const REQUESTS_PER_YIELD = 32
 
@@ -305,20 +323,34 @@ export class Connection {
 
   // ---- handle -------------------------------------------------------------
 
-  /** Handles queued requests one at a time, in order; at most one pump runs per connection. */
+  /**
+   * Handles queued requests in order, answering in order; at most one pump
+   * runs per connection. Up to MAX_PIPELINED_REQUESTS handlers of one
+   * connection run at once (see the constant for why); each is started in
+   * request order, so a produce is queued on its log before the next one is.
+   */
   async #pump(): Promise<void> {
     if (this.#processing) return
     this.#processing = true
+    const started: Step[] = []
     try {
       let sinceYield = 0
-      while (this.#state === 'open') {
-        const next = this.#dequeue()
-        if (next === undefined) break
-        if ('invalidSize' in next) {
-          this.#closeForError('invalid request size', { size: next.invalidSize, socketRequestMaxBytes: this.#cfg.socketRequestMaxBytes })
-          break
+      let stopReading = false
+      while (this.#state === 'open' || (this.#state === 'stopping' && started.length > 0)) {
+        while (!stopReading && this.#state === 'open' && started.length < MAX_PIPELINED_REQUESTS) {
+          const next = this.#dequeue()
+          if (next === undefined) break
+          const step: Step =
+            'invalidSize' in next
+              ? { kind: 'close', reason: 'invalid request size', fields: { size: next.invalidSize, socketRequestMaxBytes: this.#cfg.socketRequestMaxBytes } }
+              : this.#begin(next)
+          started.push(step)
+          // Nothing after a request that closes the connection is handled.
+          if (step.kind === 'close') stopReading = true
         }
-        if (!(await this.#handle(next))) break
+        const step = started.shift()
+        if (step === undefined) break
+        if (!(await this.#finish(step))) break
         if (this.#needDrain && this.#state === 'open') await this.#drained()
         if (++sinceYield >= REQUESTS_PER_YIELD) {
           sinceYield = 0
@@ -326,7 +358,7 @@ export class Connection {
         }
       }
     } catch (e) {
-      // Only a bug in this file gets here; #handle catches handler and codec errors.
+      // Only a bug in this file gets here; #begin and #finish catch handler and codec errors.
       this.#cfg.logger.error('unexpected error in connection; closing it', { ...this.#fields(), error: asError(e) })
       this.#cfg.counters.connectionsClosedForError++
       this.#beginClose()
@@ -336,14 +368,18 @@ export class Connection {
     }
   }
 
-  /** Handles one request frame; false when the connection is being closed. */
-  async #handle({ frame, receivedAtMs }: ReceivedFrame): Promise<boolean> {
+  /**
+   * Decodes one request frame and starts its handler; does no I/O. What it
+   * cannot start (an undecodable frame, an unknown API) becomes a step that
+   * #finish carries out in request order.
+   */
+  #begin({ frame, receivedAtMs }: ReceivedFrame): Step {
     let decoded
     try {
       decoded = decodeRequestHeader(frame)
     } catch (e) {
       if (!isDecodeError(e)) throw e
-      return this.#closeForError('request header does not parse', {
+      return this.#closeStep('request header does not parse', {
         apiKey: frame.length >= 2 ? frame.readInt16BE(0) : undefined,
         requestSize: frame.length,
         error: e.message,
@@ -355,7 +391,7 @@ export class Connection {
     const api = apiSpec(apiKey)
     const handler = this.#cfg.handlers.get(apiKey)
     if (api === undefined || handler === undefined) {
-      return this.#closeForError('unknown or disabled api key', { apiKey, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
+      return this.#closeStep('unknown or disabled api key', { apiKey, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
     }
     this.#cfg.counters.countRequest(apiKey)
 
@@ -365,17 +401,17 @@ export class Connection {
         // KIP-511 / ApiVersionsRequest.getErrorResponse: answer at v0 (whose
         // header and body every client can read), listing ApiVersions' own
         // range; the body is not parsed (Kafka's RequestContext.parseRequest).
-        this.#write(encodeResponse(API_VERSIONS_KEY, 0, header.correlationId, this.#unsupportedApiVersionsResponse()))
-        return true
+        return { kind: 'write', bytes: encodeResponse(API_VERSIONS_KEY, 0, header.correlationId, this.#unsupportedApiVersionsResponse()) }
       }
       // A version the codecs know but the broker does not serve gets UNSUPPORTED_VERSION
       // where the response has a top-level error code (the issue asks for the code; Kafka
       // closes). A version beyond the spec cannot be encoded at all: close, as Kafka does.
-      if (inCodecRange && this.#writeErrorResponse(apiKey, apiVersion, header.correlationId, api, ErrorCode.UNSUPPORTED_VERSION)) {
+      const bytes = inCodecRange ? this.#errorResponse(apiKey, apiVersion, header.correlationId, api, ErrorCode.UNSUPPORTED_VERSION) : undefined
+      if (bytes) {
         this.#cfg.logger.warn('unsupported api version', { ...this.#fields(), apiName: api.name, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
-        return true
+        return { kind: 'write', bytes }
       }
-      return this.#closeForError('unsupported api version', { apiKey, apiName: api.name, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
+      return this.#closeStep('unsupported api version', { apiKey, apiName: api.name, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
     }
 
     let body: unknown
@@ -388,7 +424,7 @@ export class Connection {
         // A decoder must throw only DecodeError; anything else is a codec bug. Still this connection's input only.
         this.#cfg.logger.error('request decoder threw a non-DecodeError', { ...this.#fields(), apiName: api.name, apiVersion, error: asError(e) })
       }
-      return this.#closeForError('request body does not parse', {
+      return this.#closeStep('request body does not parse', {
         apiName: api.name,
         apiVersion,
         correlationId: header.correlationId,
@@ -411,9 +447,30 @@ export class Connection {
       requestSize: frame.length,
     }
 
+    let result: Promise<unknown>
+    try {
+      result = handler(ctx, body)
+    } catch (e) {
+      result = Promise.reject(e)
+    }
+    // Handled by #finish in order; until then a rejection is not unhandled.
+    result.catch(() => undefined)
+    return { kind: 'respond', ctx, api, result }
+  }
+
+  /** Carries out one step in request order: writes its response, or closes. False when the connection is closing. */
+  async #finish(step: Step): Promise<boolean> {
+    if (step.kind === 'close') return this.#closeForError(step.reason, step.fields)
+    if (step.kind === 'write') {
+      this.#write(step.bytes)
+      return true
+    }
+    const { ctx, api, result } = step
+    const apiKey = ctx.apiKey
+    const apiVersion = ctx.apiVersion
     let response: unknown
     try {
-      response = await handler(ctx, body)
+      response = await result
     } catch (e) {
       return this.#handlerFailed(ctx, api, e)
     }
@@ -458,27 +515,35 @@ export class Connection {
   #handlerFailed(ctx: RequestContext, api: ApiSpec<unknown, unknown>, e: unknown): boolean {
     this.#cfg.logger.error('request handler failed', { ...this.#requestFields(ctx, api), error: asError(e) })
     if (this.#state !== 'open' && this.#state !== 'stopping') return false
-    if (this.#writeErrorResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, api, ErrorCode.UNKNOWN_SERVER_ERROR)) return true
+    const bytes = this.#errorResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, api, ErrorCode.UNKNOWN_SERVER_ERROR)
+    if (bytes) {
+      this.#write(bytes)
+      return true
+    }
     this.#cfg.counters.connectionsClosedForError++
     this.#beginClose()
     return false
   }
 
   /**
-   * Writes the API's default response with `errorCode` set, when the response
-   * has a top-level error code at this version; false (nothing written) otherwise.
+   * The API's default response with `errorCode` set, encoded, when the
+   * response has a top-level error code at this version; undefined otherwise.
    */
-  #writeErrorResponse(apiKey: number, apiVersion: number, correlationId: number, api: ApiSpec<unknown, unknown>, errorCode: number): boolean {
+  #errorResponse(apiKey: number, apiVersion: number, correlationId: number, api: ApiSpec<unknown, unknown>, errorCode: number): Buffer | undefined {
     const fallback = api.response.create() as Record<string, unknown>
-    if (typeof fallback.errorCode !== 'number') return false
+    if (typeof fallback.errorCode !== 'number') return undefined
     fallback.errorCode = errorCode
     try {
       // Throws EncodeError where errorCode does not exist at this version.
-      this.#write(encodeResponse(apiKey, apiVersion, correlationId, fallback))
-      return true
+      return encodeResponse(apiKey, apiVersion, correlationId, fallback)
     } catch {
-      return false
+      return undefined
     }
+  }
+
+  /** A step that closes the connection when its turn comes (after earlier responses are written). */
+  #closeStep(reason: string, fields: Record<string, unknown>): Step {
+    return { kind: 'close', reason, fields }
   }
 
   // ---- send ---------------------------------------------------------------

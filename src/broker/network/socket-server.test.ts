@@ -128,7 +128,7 @@ describe('SocketServer', { timeout: 60_000 }, () => {
     }
   })
 
-  test('stop() lets the in-flight request finish and answers it, drops queued ones, then closes and refuses new connections', async () => {
+  test('stop() lets the in-flight requests finish and answers them, drops queued ones, then closes and refuses new connections', async () => {
     let started!: () => void
     const inFlight = new Promise<void>((r) => { started = r })
     let handled = 0
@@ -141,15 +141,16 @@ describe('SocketServer', { timeout: 60_000 }, () => {
     const server = new SocketServer({ handlers: new Map([[18, slow]]), logger: memoryLogger() })
     const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
     const c = await client(b!.port)
-    c.socket.write(Buffer.concat([apiVersionsRequest(1), apiVersionsRequest(2), apiVersionsRequest(3)]))
+    // Ten pipelined requests: eight start at once (the per-connection limit), two wait in the queue.
+    c.socket.write(Buffer.concat(Array.from({ length: 10 }, (_, i) => apiVersionsRequest(i + 1))))
     await inFlight
+    await waitFor(() => handled === 8)
     const t0 = Date.now()
     await server.stop()
-    assert.ok(Date.now() - t0 >= 50, 'stop waited for the in-flight request')
+    assert.ok(Date.now() - t0 >= 50, 'stop waited for the in-flight requests')
     await c.closed
-    assert.equal(c.frames.length, 1)
-    assert.equal(c.frames[0]!.readInt32BE(0), 1)
-    assert.equal(handled, 1)
+    assert.deepEqual(c.frames.map((f) => f.readInt32BE(0)), [1, 2, 3, 4, 5, 6, 7, 8], 'in-flight requests answered in order')
+    assert.equal(handled, 8, 'queued requests dropped')
     await assert.rejects(client(b!.port))
     assert.equal(server.metrics.connectionsOpen, 0)
   })

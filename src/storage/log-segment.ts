@@ -288,14 +288,18 @@ export class LogSegment {
    * Stops at the first torn or impossible header.
    */
   async *headersFrom(position: number, end = this.#size): AsyncGenerator<BatchHeader> {
-    const chunk = Buffer.allocUnsafe(HEADER_CHUNK_BYTES)
+    // Sized to what is left when that is less than a chunk: a caught-up consumer's
+    // fetch scans a few hundred bytes, and a fresh 64 KiB buffer per fetch is
+    // external memory that made V8 run a full GC every ~150 ms under 1,000
+    // fetches/s (p99 latency spikes; docs/BENCHMARKS.md).
+    const chunk = Buffer.allocUnsafe(Math.max(RECORD_BATCH_OVERHEAD, Math.min(HEADER_CHUNK_BYTES, end - position)))
     let chunkStart = 0
     let chunkLength = 0
     let pos = position
     while (pos + RECORD_BATCH_OVERHEAD <= end) {
       if (pos < chunkStart || pos + RECORD_BATCH_OVERHEAD > chunkStart + chunkLength) {
         chunkStart = pos
-        chunkLength = await readAtMost(this.#fh, chunk.subarray(0, Math.min(HEADER_CHUNK_BYTES, end - pos)), pos)
+        chunkLength = await readAtMost(this.#fh, chunk.subarray(0, Math.min(chunk.length, end - pos)), pos)
         if (chunkLength < RECORD_BATCH_OVERHEAD) return
       }
       const h = parseHeader(chunk, pos - chunkStart, pos)

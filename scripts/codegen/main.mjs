@@ -6,8 +6,8 @@
  * Reads Kafka's message definitions (default: ../shared/kafka-protocol beside
  * the repository) and writes src/protocol/messages/: one module per API
  * (request and response together), one per header or data schema, an index
- * with the API table, and schemas.ts describing every field for tests and
- * tools. With --check, writes nothing and exits 1 if the committed output
+ * with the API table, api-table.ts (the same table as data, without the
+ * codecs) and schemas.ts describing every field for tests and tools. With --check, writes nothing and exits 1 if the committed output
  * differs from a fresh run.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -156,6 +156,26 @@ for (const m of dataMessages) {
   lines.push(`export const DATA_SPECS: readonly MessageSpec<any>[] = [\n${dataModules.map((d) => `  ${d.name}Spec,`).join('\n')}\n]`)
   lines.push('')
   files.set('index.ts', lines.join('\n') + '\n')
+}
+
+// api-table.ts: what every API is (key, versions, listeners), as data only.
+// It imports no codec module, so the broker can learn header versions and the
+// advertised table without loading the codecs of APIs it does not serve.
+{
+  const lines = [BANNER(['every definition']).trimEnd(), '', "import type { ApiInfo } from '../message-spec.js'", '']
+  lines.push('/** Every API in the spec, in api key order; the codecs are in each API\'s module (`ProduceApi` in produce.ts). */')
+  lines.push('export const API_TABLE: readonly ApiInfo[] = [')
+  for (const a of apiModules) {
+    const { request } = /** @type {{ request: Message }} */ (apis.get(a.key))
+    const flex = isEmpty(request.flexibleVersions) ? 'null' : String(request.flexibleVersions.min)
+    const deprecated = isEmpty(request.deprecatedVersions) ? 'null' : `{ min: ${request.deprecatedVersions.min}, max: ${request.deprecatedVersions.max} }`
+    lines.push(
+      `  { apiKey: ${a.key}, name: '${a.name}', minVersion: ${request.validVersions.min}, maxVersion: ${request.validVersions.max}, ` +
+        `flexibleMinVersion: ${flex}, deprecatedVersions: ${deprecated}, latestVersionUnstable: ${request.latestVersionUnstable}, listeners: ${JSON.stringify(request.listeners)} },`,
+    )
+  }
+  lines.push(']')
+  files.set('api-table.ts', lines.join('\n') + '\n')
 }
 
 // schemas.ts: field metadata for tests (samples with every field set) and tools.

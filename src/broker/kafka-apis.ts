@@ -1,5 +1,6 @@
 /**
- * The handler table: API key -> handler, and the versions served for each.
+ * The handler table: API key -> spec (codecs) and handler, and the versions
+ * served for each.
  * No logic lives here (STYLE.md §1.6); each handler's file says what it does.
  *
  * Served versions are the spec's (src/protocol/api-versions.ts) intersected
@@ -9,6 +10,25 @@
 import type { BrokerContext } from './broker-context.js'
 import type { RequestContext, RequestHandler, SupportedApiVersion } from './network/request-context.js'
 import { advertisedVersions } from '../protocol/api-versions.js'
+import { API_VERSIONS_KEY } from '../protocol/frame-core.js'
+import type { ApiSpec } from '../protocol/message-spec.js'
+import { AlterConfigsApi } from '../protocol/messages/alter-configs.js'
+import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
+import { CreatePartitionsApi } from '../protocol/messages/create-partitions.js'
+import { CreateTopicsApi } from '../protocol/messages/create-topics.js'
+import { DeleteRecordsApi } from '../protocol/messages/delete-records.js'
+import { DeleteTopicsApi } from '../protocol/messages/delete-topics.js'
+import { DescribeClusterApi } from '../protocol/messages/describe-cluster.js'
+import { DescribeConfigsApi } from '../protocol/messages/describe-configs.js'
+import { DescribeLogDirsApi } from '../protocol/messages/describe-log-dirs.js'
+import { DescribeProducersApi } from '../protocol/messages/describe-producers.js'
+import { FetchApi } from '../protocol/messages/fetch.js'
+import { IncrementalAlterConfigsApi } from '../protocol/messages/incremental-alter-configs.js'
+import { InitProducerIdApi } from '../protocol/messages/init-producer-id.js'
+import { ListOffsetsApi } from '../protocol/messages/list-offsets.js'
+import { MetadataApi } from '../protocol/messages/metadata.js'
+import { OffsetForLeaderEpochApi } from '../protocol/messages/offset-for-leader-epoch.js'
+import { ProduceApi } from '../protocol/messages/produce.js'
 import { handleAlterConfigs } from './handlers/alter-configs.js'
 import { handleApiVersions } from './handlers/api-versions.js'
 import { handleCreatePartitions } from './handlers/create-partitions.js'
@@ -29,43 +49,59 @@ import { handleProduce } from './handlers/produce.js'
 
 type Handler<Req> = (broker: BrokerContext, ctx: RequestContext, req: Req) => Promise<unknown>
 
-/** API key -> handler. Only keys listed here are served. */
-const HANDLERS = new Map<number, Handler<never>>([
-  [0, handleProduce],
-  [1, handleFetch],
-  [2, handleListOffsets],
-  [3, handleMetadata],
-  [19, handleCreateTopics],
-  [20, handleDeleteTopics],
-  [21, handleDeleteRecords],
-  [22, handleInitProducerId],
-  [23, handleOffsetForLeaderEpoch],
-  [32, handleDescribeConfigs],
-  [33, handleAlterConfigs],
-  [35, handleDescribeLogDirs],
-  [37, handleCreatePartitions],
-  [44, handleIncrementalAlterConfigs],
-  [60, handleDescribeCluster],
-  [61, handleDescribeProducers],
-])
+interface ServedApi {
+  api: ApiSpec<unknown, unknown>
+  handle: Handler<unknown>
+}
 
-const API_VERSIONS_KEY = 18
+/** Pairs a spec with its handler; the types check that the handler takes that API's request. */
+function serve<Req>(api: ApiSpec<Req, unknown>, handle: Handler<Req>): ServedApi {
+  return { api: api as ApiSpec<unknown, unknown>, handle: handle as Handler<unknown> }
+}
+
+/**
+ * Each served API's spec (its codecs) with its handler. Only APIs listed here
+ * are served, and only their codec modules are loaded: import each spec from
+ * its own module, never from protocol/messages/index.js (DESIGN.md).
+ */
+const HANDLERS: readonly ServedApi[] = [
+  serve(ProduceApi, handleProduce),
+  serve(FetchApi, handleFetch),
+  serve(ListOffsetsApi, handleListOffsets),
+  serve(MetadataApi, handleMetadata),
+  serve(CreateTopicsApi, handleCreateTopics),
+  serve(DeleteTopicsApi, handleDeleteTopics),
+  serve(DeleteRecordsApi, handleDeleteRecords),
+  serve(InitProducerIdApi, handleInitProducerId),
+  serve(OffsetForLeaderEpochApi, handleOffsetForLeaderEpoch),
+  serve(DescribeConfigsApi, handleDescribeConfigs),
+  serve(AlterConfigsApi, handleAlterConfigs),
+  serve(DescribeLogDirsApi, handleDescribeLogDirs),
+  serve(CreatePartitionsApi, handleCreatePartitions),
+  serve(IncrementalAlterConfigsApi, handleIncrementalAlterConfigs),
+  serve(DescribeClusterApi, handleDescribeCluster),
+  serve(DescribeProducersApi, handleDescribeProducers),
+]
 
 export interface KafkaApis {
   handlers: Map<number, RequestHandler>
+  /** The spec of each served API, by api key, for the network layer to decode and encode with. */
+  apis: Map<number, ApiSpec<unknown, unknown>>
   supported: SupportedApiVersion[]
 }
 
 export function createKafkaApis(broker: BrokerContext): KafkaApis {
+  const apis = new Map<number, ApiSpec<unknown, unknown>>([[API_VERSIONS_KEY, ApiVersionsApi]])
+  for (const { api } of HANDLERS) apis.set(api.apiKey, api)
   const supported: SupportedApiVersion[] = []
-  for (const key of [...HANDLERS.keys(), API_VERSIONS_KEY].sort((a, b) => a - b)) {
+  for (const key of [...apis.keys()].sort((a, b) => a - b)) {
     const range = advertisedVersions(key)
     if (range) supported.push({ apiKey: key, minVersion: range.minVersion, maxVersion: range.maxVersion })
   }
   const handlers = new Map<number, RequestHandler>()
-  for (const [key, handle] of HANDLERS) {
-    handlers.set(key, (ctx, body) => (handle as Handler<unknown>)(broker, ctx, body))
+  for (const { api, handle } of HANDLERS) {
+    handlers.set(api.apiKey, (ctx, body) => handle(broker, ctx, body))
   }
   handlers.set(API_VERSIONS_KEY, async (ctx, body) => handleApiVersions(supported, ctx, body as never))
-  return { handlers, supported }
+  return { handlers, apis, supported }
 }

@@ -159,6 +159,7 @@ export class KafkaServer {
     const apis = createKafkaApis(broker)
     this.#socketServer = new SocketServer({
       handlers: apis.handlers,
+      apis: apis.apis,
       supported: (key, version) => apis.supported.some((s) => s.apiKey === key && version >= s.minVersion && version <= s.maxVersion),
       apiVersions: () => apis.supported,
       socketRequestMaxBytes: c.socketRequestMaxBytes,

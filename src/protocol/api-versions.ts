@@ -11,8 +11,10 @@
  * whatever is advertised can be decoded; the broker narrows this table to the
  * APIs it implements.
  */
-import type { ApiSpec } from './message-spec.js'
-import { API_SPECS } from './messages/index.js'
+import type { ApiInfo } from './message-spec.js'
+// The data-only table, not messages/index.js: the broker imports this module
+// and must not load the codecs of APIs it does not serve.
+import { API_TABLE } from './messages/api-table.js'
 
 export interface ApiVersionRange {
   apiKey: number
@@ -23,7 +25,7 @@ export interface ApiVersionRange {
 
 const BROKER_LISTENERS = new Set(['broker', 'zkBroker'])
 
-function advertisedRange(api: ApiSpec<unknown, unknown>): ApiVersionRange | null {
+function advertisedRange(api: ApiInfo): ApiVersionRange | null {
   if (!api.listeners.some((l) => BROKER_LISTENERS.has(l))) return null
   const maxVersion = api.latestVersionUnstable ? api.maxVersion - 1 : api.maxVersion
   if (maxVersion < api.minVersion) return null
@@ -31,10 +33,10 @@ function advertisedRange(api: ApiSpec<unknown, unknown>): ApiVersionRange | null
 }
 
 /** Every API in the spec with its full range of valid versions, in api key order. */
-export const API_KEYS: readonly ApiVersionRange[] = API_SPECS.map((a) => ({ apiKey: a.apiKey, name: a.name, minVersion: a.minVersion, maxVersion: a.maxVersion }))
+export const API_KEYS: readonly ApiVersionRange[] = API_TABLE.map((a) => ({ apiKey: a.apiKey, name: a.name, minVersion: a.minVersion, maxVersion: a.maxVersion }))
 
 /** What Brook advertises, in api key order. */
-export const ADVERTISED_API_VERSIONS: readonly ApiVersionRange[] = API_SPECS.map(advertisedRange).filter((r): r is ApiVersionRange => r !== null)
+export const ADVERTISED_API_VERSIONS: readonly ApiVersionRange[] = API_TABLE.map(advertisedRange).filter((r): r is ApiVersionRange => r !== null)
 
 const ADVERTISED_BY_KEY = new Map(ADVERTISED_API_VERSIONS.map((r) => [r.apiKey, r]))
 

@@ -18,7 +18,12 @@ export interface MessageSpec<T> {
   create(): T
 }
 
-export interface ApiSpec<Req, Res> {
+/**
+ * What an API is, without its codecs: the rows of the generated
+ * `messages/api-table.ts`, which code that must not load every codec module
+ * (the broker) reads instead of `API_SPECS`.
+ */
+export interface ApiInfo {
   apiKey: number
   name: string
   minVersion: number
@@ -29,6 +34,9 @@ export interface ApiSpec<Req, Res> {
   latestVersionUnstable: boolean
   /** `broker`, `zkBroker`, `controller`: which kind of endpoint serves it. */
   listeners: readonly string[]
+}
+
+export interface ApiSpec<Req, Res> extends ApiInfo {
   request: MessageSpec<Req>
   response: MessageSpec<Res>
 }

@@ -21,7 +21,7 @@ import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { isKafkaError } from '../../protocol/kafka-error.js'
-import type { AlterConfigsRequest, AlterConfigsResponse } from '../../protocol/messages/index.js'
+import type { AlterConfigsRequest, AlterConfigsResponse } from '../../protocol/messages/alter-configs.js'
 import { ConfigResourceType } from './describe-configs.js'
 
 export interface ApiError {

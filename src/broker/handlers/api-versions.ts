@@ -10,7 +10,7 @@
  */
 import type { RequestContext, SupportedApiVersion } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { ApiVersionsApi, type ApiVersionsRequest, type ApiVersionsResponse } from '../../protocol/messages/index.js'
+import { ApiVersionsApi, type ApiVersionsRequest, type ApiVersionsResponse } from '../../protocol/messages/api-versions.js'
 
 const SOFTWARE_PATTERN = /^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$/
 

@@ -17,7 +17,7 @@ import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { isKafkaError, KafkaError } from '../../protocol/kafka-error.js'
-import type { CreatePartitionsRequest, CreatePartitionsRequestTopic, CreatePartitionsResponse, CreatePartitionsResponseTopicResult } from '../../protocol/messages/index.js'
+import type { CreatePartitionsRequest, CreatePartitionsRequestTopic, CreatePartitionsResponse, CreatePartitionsResponseTopicResult } from '../../protocol/messages/create-partitions.js'
 
 export async function handleCreatePartitions(broker: BrokerContext, ctx: RequestContext, req: CreatePartitionsRequest): Promise<CreatePartitionsResponse> {
   const seen = new Map<string, number>()

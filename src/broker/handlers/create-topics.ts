@@ -19,7 +19,7 @@ import {
   type CreateTopicsRequestCreatableTopic,
   type CreateTopicsResponse,
   type CreateTopicsResponseCreatableTopicResult,
-} from '../../protocol/messages/index.js'
+} from '../../protocol/messages/create-topics.js'
 
 export async function handleCreateTopics(broker: BrokerContext, ctx: RequestContext, req: CreateTopicsRequest): Promise<CreateTopicsResponse> {
   const v = ctx.apiVersion

@@ -20,7 +20,7 @@ import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { toSafeNumber } from '../../common/to-safe-number.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import type { DeleteRecordsRequest, DeleteRecordsResponse, DeleteRecordsResponsePartitionResult } from '../../protocol/messages/index.js'
+import type { DeleteRecordsRequest, DeleteRecordsResponse, DeleteRecordsResponsePartitionResult } from '../../protocol/messages/delete-records.js'
 
 /** DeleteRecordsRequest.HIGH_WATERMARK */
 const HIGH_WATERMARK = -1n

@@ -24,7 +24,7 @@ import {
   type DeleteTopicsRequest,
   type DeleteTopicsResponse,
   type DeleteTopicsResponseDeletableTopicResult,
-} from '../../protocol/messages/index.js'
+} from '../../protocol/messages/delete-topics.js'
 import { ZERO_UUID } from '../../protocol/uuid.js'
 
 export async function handleDeleteTopics(broker: BrokerContext, ctx: RequestContext, req: DeleteTopicsRequest): Promise<DeleteTopicsResponse> {

@@ -13,7 +13,7 @@
 import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { defaultDescribeClusterResponse, type DescribeClusterRequest, type DescribeClusterResponse } from '../../protocol/messages/index.js'
+import { defaultDescribeClusterResponse, type DescribeClusterRequest, type DescribeClusterResponse } from '../../protocol/messages/describe-cluster.js'
 
 const BROKER_ENDPOINT_TYPE = 1
 /** Sentinel of "not requested" for authorized-operations fields (Integer.MIN_VALUE). */

@@ -32,7 +32,7 @@ import type {
   DescribeConfigsResponse,
   DescribeConfigsResponseResourceResult,
   DescribeConfigsResponseResult,
-} from '../../protocol/messages/index.js'
+} from '../../protocol/messages/describe-configs.js'
 
 /** Kafka's ConfigResource.Type ids. */
 export const ConfigResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const

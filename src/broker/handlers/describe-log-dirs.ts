@@ -17,7 +17,7 @@ import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { topicPartitionKey } from '../../common/topic-partition.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { defaultDescribeLogDirsResponseResult, type DescribeLogDirsRequest, type DescribeLogDirsResponse, type DescribeLogDirsResponseResult, type DescribeLogDirsResponseTopic } from '../../protocol/messages/index.js'
+import { defaultDescribeLogDirsResponseResult, type DescribeLogDirsRequest, type DescribeLogDirsResponse, type DescribeLogDirsResponseResult, type DescribeLogDirsResponseTopic } from '../../protocol/messages/describe-log-dirs.js'
 
 /** Kafka's adjustForLargeFileSystems: Java reports > 2^63 bytes as negative, then Long.MaxValue. */
 const LONG_MAX = (1n << 63n) - 1n

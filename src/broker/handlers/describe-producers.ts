@@ -14,7 +14,7 @@ import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { topicNameError } from '../../common/topic-partition.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import type { DescribeProducersRequest, DescribeProducersResponse, DescribeProducersResponsePartitionResponse } from '../../protocol/messages/index.js'
+import type { DescribeProducersRequest, DescribeProducersResponse, DescribeProducersResponsePartitionResponse } from '../../protocol/messages/describe-producers.js'
 
 export async function handleDescribeProducers(broker: BrokerContext, ctx: RequestContext, req: DescribeProducersRequest): Promise<DescribeProducersResponse> {
   const topics = req.topics.map((t) => {

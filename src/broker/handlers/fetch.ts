@@ -16,7 +16,7 @@
 import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { defaultFetchResponsePartitionData, type FetchRequest, type FetchResponse, type FetchResponseFetchableTopicResponse } from '../../protocol/messages/index.js'
+import { defaultFetchResponsePartitionData, type FetchRequest, type FetchResponse, type FetchResponseFetchableTopicResponse } from '../../protocol/messages/fetch.js'
 import { decodeRecordBatches } from '../../protocol/records/record-batch.js'
 import { recordBatchesToLegacyMessageSet } from '../../protocol/records/message-format-conversion.js'
 import { ZERO_UUID } from '../../protocol/uuid.js'

@@ -34,7 +34,7 @@ import type {
   IncrementalAlterConfigsRequest,
   IncrementalAlterConfigsRequestAlterableConfig,
   IncrementalAlterConfigsResponse,
-} from '../../protocol/messages/index.js'
+} from '../../protocol/messages/incremental-alter-configs.js'
 import { ConfigResourceType } from './describe-configs.js'
 import {
   applyTopicConfigs,

@@ -24,7 +24,7 @@
 import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/messages/index.js'
+import type { InitProducerIdRequest, InitProducerIdResponse } from '../../protocol/messages/init-producer-id.js'
 
 const NO_PRODUCER_ID = -1n
 const NO_PRODUCER_EPOCH = -1

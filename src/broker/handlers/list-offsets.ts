@@ -16,7 +16,7 @@ import {
   type ListOffsetsRequest,
   type ListOffsetsResponse,
   type ListOffsetsResponsePartitionResponse,
-} from '../../protocol/messages/index.js'
+} from '../../protocol/messages/list-offsets.js'
 
 const LATEST = -1n
 const EARLIEST = -2n

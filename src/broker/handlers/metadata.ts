@@ -14,7 +14,7 @@ import type { TopicMetadata } from '../../cluster/metadata-store.js'
 import { topicNameError } from '../../common/topic-partition.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { isKafkaError } from '../../protocol/kafka-error.js'
-import { defaultMetadataResponseTopic, type MetadataRequest, type MetadataResponse, type MetadataResponseTopic } from '../../protocol/messages/index.js'
+import { defaultMetadataResponseTopic, type MetadataRequest, type MetadataResponse, type MetadataResponseTopic } from '../../protocol/messages/metadata.js'
 import { ZERO_UUID } from '../../protocol/uuid.js'
 
 /** Sentinel of "not requested" for authorized-operations fields (Integer.MIN_VALUE). */

@@ -17,7 +17,7 @@
 import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, OffsetForLeaderEpochResponseEpochEndOffset } from '../../protocol/messages/index.js'
+import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, OffsetForLeaderEpochResponseEpochEndOffset } from '../../protocol/messages/offset-for-leader-epoch.js'
 
 export async function handleOffsetForLeaderEpoch(broker: BrokerContext, ctx: RequestContext, req: OffsetForLeaderEpochRequest): Promise<OffsetForLeaderEpochResponse> {
   const v = ctx.apiVersion

@@ -13,7 +13,7 @@
 import type { BrokerContext } from '../broker-context.js'
 import { CLOSE_CONNECTION, type RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { defaultProduceResponsePartitionProduceResponse, type ProduceRequest, type ProduceResponse, type ProduceResponsePartitionProduceResponse } from '../../protocol/messages/index.js'
+import { defaultProduceResponsePartitionProduceResponse, type ProduceRequest, type ProduceResponse, type ProduceResponsePartitionProduceResponse } from '../../protocol/messages/produce.js'
 import { CompressionType } from '../../protocol/records/record.js'
 
 /** Offset of the attributes' low byte in a v2 batch: the codec is its low 3 bits. */

@@ -11,9 +11,12 @@ import { memoryLogger, type LogEvent, type MemoryLogger } from '../../common/log
 import { ADVERTISED_API_VERSIONS } from '../../protocol/api-versions.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { decodeRequestHeader, decodeResponse, encodeRequest } from '../../protocol/frame.js'
-import { ApiVersionsApi, DescribeClusterApi, MetadataApi, ProduceApi, type ApiVersionsResponse, type DescribeClusterResponse, type ProduceRequest } from '../../protocol/messages/index.js'
+import { API_SPECS, ApiVersionsApi, DescribeClusterApi, MetadataApi, ProduceApi, type ApiVersionsResponse, type DescribeClusterResponse, type ProduceRequest } from '../../protocol/messages/index.js'
 import { CLOSE_CONNECTION, type RequestContext, type RequestHandler } from './request-context.js'
 import { SocketServer, type SocketServerOptions } from './socket-server.js'
+
+/** Every API's spec by key: these tests serve whichever keys their handlers cover. */
+const ALL_APIS = new Map(API_SPECS.map((a) => [a.apiKey, a]))
 
 // ---- helpers ----
 
@@ -106,7 +109,7 @@ function correlationIdOf(frame: Buffer): number {
 async function startServer(opts: Partial<SocketServerOptions> & { handlers: Map<number, RequestHandler> }): Promise<{ server: SocketServer; port: number; entries: readonly LogEvent[]; logger: MemoryLogger }> {
   const logger = memoryLogger()
   const entries = logger.events
-  const server = new SocketServer({ logger, closeLingerMs: 1000, ...opts })
+  const server = new SocketServer({ logger, closeLingerMs: 1000, apis: ALL_APIS, ...opts })
   const [bound] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
   return { server, port: bound!.port, entries, logger }
 }

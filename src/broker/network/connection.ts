@@ -42,17 +42,20 @@ import type { Socket } from 'node:net'
 import { setImmediate as nextMacrotask } from 'node:timers/promises'
 import type { Logger } from '../../common/logger.js'
 import type { Time } from '../../common/time.js'
-import { DecodeError, isDecodeError } from '../../protocol/codec-error.js'
+import { isDecodeError } from '../../protocol/codec-error.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { API_VERSIONS_KEY, apiSpec, decodeRequestHeader, encodeResponse } from '../../protocol/frame.js'
+// frame-core and single API modules, not frame.js or messages/index.js: those
+// load the codecs of every API, and the broker serves only a few (DESIGN.md).
+import { API_VERSIONS_KEY, decodeRequestBody, decodeRequestHeader, encodeResponseWith } from '../../protocol/frame-core.js'
 import type { ApiSpec } from '../../protocol/message-spec.js'
-import { ApiVersionsApi } from '../../protocol/messages/index.js'
-import { Reader } from '../../protocol/reader.js'
+import { ApiVersionsApi } from '../../protocol/messages/api-versions.js'
 import { CLOSE_CONNECTION, type ConnectionInfo, type RequestContext, type RequestHandler, type SupportedApiVersion } from './request-context.js'
 
 /** What every connection of a server shares; built once by `SocketServer`. */
 export interface ConnectionConfig {
   readonly handlers: ReadonlyMap<number, RequestHandler>
+  /** The spec (codecs) of each served API, by api key; a key without one is treated as unknown. */
+  readonly apis: ReadonlyMap<number, ApiSpec<unknown, unknown>>
   readonly supported: (apiKey: number, apiVersion: number) => boolean
   readonly apiVersions: () => readonly SupportedApiVersion[]
   readonly socketRequestMaxBytes: number
@@ -388,7 +391,7 @@ export class Connection {
     const { header, headerVersion, bodyOffset } = decoded
     const apiKey = header.requestApiKey
     const apiVersion = header.requestApiVersion
-    const api = apiSpec(apiKey)
+    const api = this.#cfg.apis.get(apiKey)
     const handler = this.#cfg.handlers.get(apiKey)
     if (api === undefined || handler === undefined) {
       return this.#closeStep('unknown or disabled api key', { apiKey, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
@@ -401,12 +404,12 @@ export class Connection {
         // KIP-511 / ApiVersionsRequest.getErrorResponse: answer at v0 (whose
         // header and body every client can read), listing ApiVersions' own
         // range; the body is not parsed (Kafka's RequestContext.parseRequest).
-        return { kind: 'write', bytes: encodeResponse(API_VERSIONS_KEY, 0, header.correlationId, this.#unsupportedApiVersionsResponse()) }
+        return { kind: 'write', bytes: encodeResponseWith(ApiVersionsApi, 0, header.correlationId, this.#unsupportedApiVersionsResponse()) }
       }
       // A version the codecs know but the broker does not serve gets UNSUPPORTED_VERSION
       // where the response has a top-level error code (the issue asks for the code; Kafka
       // closes). A version beyond the spec cannot be encoded at all: close, as Kafka does.
-      const bytes = inCodecRange ? this.#errorResponse(apiKey, apiVersion, header.correlationId, api, ErrorCode.UNSUPPORTED_VERSION) : undefined
+      const bytes = inCodecRange ? this.#errorResponse(apiVersion, header.correlationId, api, ErrorCode.UNSUPPORTED_VERSION) : undefined
       if (bytes) {
         this.#cfg.logger.warn('unsupported api version', { ...this.#fields(), apiName: api.name, apiVersion, correlationId: header.correlationId, clientId: header.clientId })
         return { kind: 'write', bytes }
@@ -416,9 +419,7 @@ export class Connection {
 
     let body: unknown
     try {
-      const r = new Reader(frame, bodyOffset)
-      body = api.request.read(r, apiVersion)
-      if (r.remaining !== 0) throw new DecodeError(`${r.remaining} trailing bytes`, r.pos)
+      body = decodeRequestBody(api, frame, bodyOffset, apiVersion)
     } catch (e) {
       if (!isDecodeError(e)) {
         // A decoder must throw only DecodeError; anything else is a codec bug. Still this connection's input only.
@@ -466,7 +467,6 @@ export class Connection {
       return true
     }
     const { ctx, api, result } = step
-    const apiKey = ctx.apiKey
     const apiVersion = ctx.apiVersion
     let response: unknown
     try {
@@ -483,7 +483,7 @@ export class Connection {
     }
     let bytes: Buffer
     try {
-      bytes = encodeResponse(apiKey, apiVersion, ctx.correlationId, response)
+      bytes = encodeResponseWith(api, apiVersion, ctx.correlationId, response)
     } catch (e) {
       return this.#handlerFailed(ctx, api, e)
     }
@@ -515,7 +515,7 @@ export class Connection {
   #handlerFailed(ctx: RequestContext, api: ApiSpec<unknown, unknown>, e: unknown): boolean {
     this.#cfg.logger.error('request handler failed', { ...this.#requestFields(ctx, api), error: asError(e) })
     if (this.#state !== 'open' && this.#state !== 'stopping') return false
-    const bytes = this.#errorResponse(ctx.apiKey, ctx.apiVersion, ctx.correlationId, api, ErrorCode.UNKNOWN_SERVER_ERROR)
+    const bytes = this.#errorResponse(ctx.apiVersion, ctx.correlationId, api, ErrorCode.UNKNOWN_SERVER_ERROR)
     if (bytes) {
       this.#write(bytes)
       return true
@@ -529,13 +529,13 @@ export class Connection {
    * The API's default response with `errorCode` set, encoded, when the
    * response has a top-level error code at this version; undefined otherwise.
    */
-  #errorResponse(apiKey: number, apiVersion: number, correlationId: number, api: ApiSpec<unknown, unknown>, errorCode: number): Buffer | undefined {
+  #errorResponse(apiVersion: number, correlationId: number, api: ApiSpec<unknown, unknown>, errorCode: number): Buffer | undefined {
     const fallback = api.response.create() as Record<string, unknown>
     if (typeof fallback.errorCode !== 'number') return undefined
     fallback.errorCode = errorCode
     try {
       // Throws EncodeError where errorCode does not exist at this version.
-      return encodeResponse(apiKey, apiVersion, correlationId, fallback)
+      return encodeResponseWith(api, apiVersion, correlationId, fallback)
     } catch {
       return undefined
     }

@@ -26,12 +26,15 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { memoryLogger } from '../../common/logger.js'
 import { ADVERTISED_API_VERSIONS } from '../../protocol/api-versions.js'
 import { apiSpec, decodeResponse, encodeRequest } from '../../protocol/frame.js'
-import { ApiVersionsApi, type ApiVersionsResponse } from '../../protocol/messages/index.js'
+import { API_SPECS, ApiVersionsApi, type ApiVersionsResponse } from '../../protocol/messages/index.js'
 import { MESSAGE_SCHEMAS } from '../../protocol/messages/schemas.js'
 import { buildSample } from '../../protocol/testing/message-samples.js'
 import { mutate, randomBytes, randomInt, seededRng, type Rng } from '../../protocol/testing/fuzz.js'
 import type { RequestHandler } from './request-context.js'
 import { SocketServer } from './socket-server.js'
+
+/** Every API's spec by key: these tests serve whichever keys their handlers cover. */
+const ALL_APIS = new Map(API_SPECS.map((a) => [a.apiKey, a]))
 
 const SEED = Number(process.env.BROOK_FUZZ_SEED ?? 20261128)
 /** Batches to send; the first frame of each always reaches the server's framing and decoding, so at least this many frames are examined. */
@@ -158,7 +161,7 @@ class FuzzClient {
 
 test('socket server survives 10,000+ random and mutated frames over many connections', { timeout: 300_000 }, async () => {
   const logger = memoryLogger({ level: 'info' })
-  const server = new SocketServer({ handlers: handlers(), logger, socketRequestMaxBytes: MAX_REQUEST_BYTES, closeLingerMs: 2000 })
+  const server = new SocketServer({ apis: ALL_APIS, handlers: handlers(), logger, socketRequestMaxBytes: MAX_REQUEST_BYTES, closeLingerMs: 2000 })
   const [bound] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
   const port = bound!.port
   const valid = validFrames()

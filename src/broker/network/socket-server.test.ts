@@ -8,9 +8,12 @@ import { connect, createServer, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { memoryLogger } from '../../common/logger.js'
 import { encodeRequest } from '../../protocol/frame.js'
-import { ApiVersionsApi, type ApiVersionsResponse } from '../../protocol/messages/index.js'
+import { API_SPECS, ApiVersionsApi, type ApiVersionsResponse } from '../../protocol/messages/index.js'
 import type { ConnectionInfo, RequestHandler } from './request-context.js'
 import { SocketServer } from './socket-server.js'
+
+/** Every API's spec by key: these tests serve whichever keys their handlers cover. */
+const ALL_APIS = new Map(API_SPECS.map((a) => [a.apiKey, a]))
 
 // ---- helpers ----
 
@@ -56,7 +59,7 @@ describe('SocketServer', { timeout: 60_000 }, () => {
       listenersSeen.push(ctx.listenerName)
       return ApiVersionsApi.response.create()
     }
-    const server = new SocketServer({ handlers: new Map([[18, handler]]), logger: memoryLogger() })
+    const server = new SocketServer({ apis: ALL_APIS, handlers: new Map([[18, handler]]), logger: memoryLogger() })
     const bound = await server.start([
       { name: 'PLAINTEXT', host: '127.0.0.1', port: 0 },
       { name: 'INTERNAL', host: '127.0.0.1', port: 0 },
@@ -83,6 +86,7 @@ describe('SocketServer', { timeout: 60_000 }, () => {
     const opened: ConnectionInfo[] = []
     const closedInfos: ConnectionInfo[] = []
     const server = new SocketServer({
+      apis: ALL_APIS,
       handlers: new Map([[18, apiVersions]]),
       logger: memoryLogger(),
       onConnection: (i) => void opened.push(i),
@@ -115,7 +119,7 @@ describe('SocketServer', { timeout: 60_000 }, () => {
   test('a throwing hook is logged and the connection still works', async () => {
     const logger = memoryLogger()
     const entries = logger.events
-    const server = new SocketServer({ handlers: new Map([[18, apiVersions]]), logger, onConnection: () => { throw new Error('hook bug') } })
+    const server = new SocketServer({ apis: ALL_APIS, handlers: new Map([[18, apiVersions]]), logger, onConnection: () => { throw new Error('hook bug') } })
     const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
     try {
       const c = await client(b!.port)
@@ -138,7 +142,7 @@ describe('SocketServer', { timeout: 60_000 }, () => {
       await sleep(100)
       return ApiVersionsApi.response.create()
     }
-    const server = new SocketServer({ handlers: new Map([[18, slow]]), logger: memoryLogger() })
+    const server = new SocketServer({ apis: ALL_APIS, handlers: new Map([[18, slow]]), logger: memoryLogger() })
     const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
     const c = await client(b!.port)
     // Ten pipelined requests: eight start at once (the per-connection limit), two wait in the queue.
@@ -159,7 +163,7 @@ describe('SocketServer', { timeout: 60_000 }, () => {
     const logger = memoryLogger()
     const entries = logger.events
     const stuck: RequestHandler = () => new Promise(() => {})
-    const server = new SocketServer({ handlers: new Map([[18, stuck]]), logger, shutdownTimeoutMs: 100 })
+    const server = new SocketServer({ apis: ALL_APIS, handlers: new Map([[18, stuck]]), logger, shutdownTimeoutMs: 100 })
     const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
     const c = await client(b!.port)
     c.socket.write(apiVersionsRequest(1))
@@ -171,7 +175,7 @@ describe('SocketServer', { timeout: 60_000 }, () => {
   })
 
   test('stop() is idempotent and works with idle connections', async () => {
-    const server = new SocketServer({ handlers: new Map([[18, apiVersions]]), logger: memoryLogger() })
+    const server = new SocketServer({ apis: ALL_APIS, handlers: new Map([[18, apiVersions]]), logger: memoryLogger() })
     const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
     const c = await client(b!.port)
     await waitFor(() => server.metrics.connectionsOpen === 1)
@@ -184,7 +188,7 @@ describe('SocketServer', { timeout: 60_000 }, () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
     const taken = (blocker.address() as { port: number }).port
     try {
-      const server = new SocketServer({ handlers: new Map(), logger: memoryLogger() })
+      const server = new SocketServer({ apis: ALL_APIS, handlers: new Map(), logger: memoryLogger() })
       await assert.rejects(server.start([
         { name: 'A', host: '127.0.0.1', port: 0 },
         { name: 'B', host: '127.0.0.1', port: taken },
@@ -198,8 +202,8 @@ describe('SocketServer', { timeout: 60_000 }, () => {
 
   test('options are validated, naming the key', () => {
     const logger = memoryLogger()
-    assert.throws(() => new SocketServer({ handlers: new Map(), logger, socketRequestMaxBytes: 0 }), /socket\.request\.max\.bytes/)
-    assert.throws(() => new SocketServer({ handlers: new Map(), logger, maxInFlightBytesPerConnection: 1.5 }), /maxInFlightBytesPerConnection/)
-    assert.throws(() => new SocketServer({ handlers: new Map(), logger, shutdownTimeoutMs: -1 }), /shutdownTimeoutMs/)
+    assert.throws(() => new SocketServer({ apis: ALL_APIS, handlers: new Map(), logger, socketRequestMaxBytes: 0 }), /socket\.request\.max\.bytes/)
+    assert.throws(() => new SocketServer({ apis: ALL_APIS, handlers: new Map(), logger, maxInFlightBytesPerConnection: 1.5 }), /maxInFlightBytesPerConnection/)
+    assert.throws(() => new SocketServer({ apis: ALL_APIS, handlers: new Map(), logger, shutdownTimeoutMs: -1 }), /shutdownTimeoutMs/)
   })
 })

@@ -15,6 +15,7 @@ import { createServer, type Server, type Socket } from 'node:net'
 import type { Logger } from '../../common/logger.js'
 import { SYSTEM_TIME, type Time } from '../../common/time.js'
 import { ADVERTISED_API_VERSIONS, advertisedVersions } from '../../protocol/api-versions.js'
+import type { ApiSpec } from '../../protocol/message-spec.js'
 import { Connection, NetworkCounters, type ConnectionConfig, type ConnectionState } from './connection.js'
 import type { BoundListener, ConnectionInfo, ListenerConfig, NetworkMetrics, RequestHandler, SupportedApiVersion } from './request-context.js'
 
@@ -40,6 +41,13 @@ export const DEFAULT_CLOSE_LINGER_MS = 5_000
 export interface SocketServerOptions {
   /** The broker's handler table, by api key. A key without a handler is treated as unknown. */
   handlers: ReadonlyMap<number, RequestHandler>
+  /**
+   * The spec (codecs) of each served API, by api key, e.g. `ProduceApi` from
+   * protocol/messages/produce.js. The server decodes and encodes with these
+   * only, so it never loads the codecs of APIs it does not serve; a key
+   * without a spec is treated as unknown.
+   */
+  apis: ReadonlyMap<number, ApiSpec<unknown, unknown>>
   /** Whether a version of an API is served; defaults to the advertised ranges (`advertisedVersions`). */
   supported?: (apiKey: number, apiVersion: number) => boolean
   /** The advertised ranges; the UNSUPPORTED_VERSION answer to ApiVersions takes ApiVersions' own range from it. Default ADVERTISED_API_VERSIONS. */
@@ -93,6 +101,7 @@ export class SocketServer {
     const apiVersions = options.apiVersions ?? (() => ADVERTISED_API_VERSIONS)
     this.#cfg = {
       handlers: options.handlers,
+      apis: options.apis,
       supported: options.supported ?? defaultSupported,
       apiVersions,
       socketRequestMaxBytes: positiveInt('socket.request.max.bytes', options.socketRequestMaxBytes, DEFAULT_SOCKET_REQUEST_MAX_BYTES),

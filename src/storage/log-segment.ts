@@ -241,12 +241,15 @@ export class LogSegment {
    * the in-memory indexes get an entry for the first batch after every
    * `index.interval.bytes`.
    */
-  async append(largestOffset: number, records: Buffer): Promise<void> {
+  /**
+   * `batches` are the views over `records` the LogValidator already made; they
+   * are scanned again only when the caller has none.
+   */
+  async append(largestOffset: number, records: Buffer, batches: readonly RecordBatchView[] = scanRecordBatches(records).batches): Promise<void> {
     if (records.length === 0) return
     if (!this.canConvertToRelativeOffset(largestOffset)) {
       throw new RangeError(`offset ${largestOffset} does not fit segment ${this.baseOffset} (relative offsets are int32)`)
     }
-    const batches = scanRecordBatches(records).batches
     const position = this.#size
     if (position === 0) {
       let largest = NO_TIMESTAMP

@@ -252,7 +252,7 @@ export class UnifiedLog {
     }
     await this.#io(async () => {
       const segment = await this.#maybeRoll(v)
-      await segment.append(v.lastOffset, v.records)
+      await segment.append(v.lastOffset, v.records, v.batches)
     })
     // UnifiedLog.append: LEO moves right after the write; then producer state and epochs.
     this.#logEndOffset = v.lastOffset + 1

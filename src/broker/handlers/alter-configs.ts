@@ -43,12 +43,7 @@ export function invalidRequest(errorMessage: string): ApiError {
 }
 
 export async function handleAlterConfigs(broker: BrokerContext, ctx: RequestContext, req: AlterConfigsRequest): Promise<AlterConfigsResponse> {
-  const duplicated = duplicateResources(req.resources)
-  const responses = []
-  for (const [i, r] of req.resources.entries()) {
-    const error = duplicated.has(i) ? invalidRequest('Each resource must appear at most once.') : await alterResource(broker, r.resourceType, r.resourceName, r.configs, req.validateOnly)
-    responses.push({ ...error, resourceType: r.resourceType, resourceName: r.resourceName })
-  }
+  const responses = await alterEachResource(req.resources, (r) => alterResource(broker, r.resourceType, r.resourceName, r.configs, req.validateOnly))
   return { throttleTimeMs: 0, responses }
 }
 
@@ -70,8 +65,30 @@ async function alterResource(broker: BrokerContext, type: number, name: string, 
   }
 }
 
+interface ConfigResource {
+  resourceType: number
+  resourceName: string
+}
+
+/**
+ * Alters each resource in request order and answers per resource; a resource
+ * named twice is INVALID_REQUEST every time it appears (both AlterConfigs APIs).
+ */
+export async function alterEachResource<R extends ConfigResource>(
+  resources: readonly R[],
+  alter: (r: R) => Promise<ApiError>,
+): Promise<(ApiError & ConfigResource)[]> {
+  const duplicated = duplicateResources(resources)
+  const responses = []
+  for (const [i, r] of resources.entries()) {
+    const error = duplicated.has(i) ? invalidRequest('Each resource must appear at most once.') : await alter(r)
+    responses.push({ ...error, resourceType: r.resourceType, resourceName: r.resourceName })
+  }
+  return responses
+}
+
 /** Indexes of resources (type and name) that appear more than once. */
-export function duplicateResources(resources: readonly { resourceType: number; resourceName: string }[]): Set<number> {
+function duplicateResources(resources: readonly { resourceType: number; resourceName: string }[]): Set<number> {
   const count = new Map<string, number>()
   const key = (r: { resourceType: number; resourceName: string }) => `${r.resourceType}:${r.resourceName}`
   for (const r of resources) count.set(key(r), (count.get(key(r)) ?? 0) + 1)

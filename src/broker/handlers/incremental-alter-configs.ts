@@ -42,7 +42,7 @@ import {
   checkKeys,
   checkNodeId,
   checkTopic,
-  duplicateResources,
+  alterEachResource,
   invalidRequest,
   NO_ERROR,
   refuseBrokerConfigs,
@@ -54,12 +54,7 @@ export const AlterConfigOp = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as co
 const OP_NAMES = ['SET', 'DELETE', 'APPEND', 'SUBTRACT']
 
 export async function handleIncrementalAlterConfigs(broker: BrokerContext, ctx: RequestContext, req: IncrementalAlterConfigsRequest): Promise<IncrementalAlterConfigsResponse> {
-  const duplicated = duplicateResources(req.resources)
-  const responses = []
-  for (const [i, r] of req.resources.entries()) {
-    const error = duplicated.has(i) ? invalidRequest('Each resource must appear at most once.') : await alterResource(broker, r.resourceType, r.resourceName, r.configs, req.validateOnly)
-    responses.push({ ...error, resourceType: r.resourceType, resourceName: r.resourceName })
-  }
+  const responses = await alterEachResource(req.resources, (r) => alterResource(broker, r.resourceType, r.resourceName, r.configs, req.validateOnly))
   return { throttleTimeMs: 0, responses }
 }
 

@@ -43,7 +43,7 @@ import {
   type ApiVersionsResponse,
 } from '../../src/protocol/messages/index.js'
 import { encodeLegacyMessageSet } from '../../src/protocol/records/legacy-message-set.js'
-import { mutate, randomBytes, randomInt, seededRng, type Rng } from '../../src/protocol/testing/fuzz.js'
+import { mutate, randomBytes, randomInt, seededRng, type Rng, withSizePrefix } from '../../src/protocol/testing/fuzz.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { RawClient, makeBatch } from './raw-client.js'
 import { removeDir, run, startBrokerProcess, type BrokerProcess } from './broker-process.js'
@@ -101,13 +101,6 @@ function validFrames(targetPartitions: number): Buffer[] {
   add(18, 0, ApiVersionsApi.request.create())
   add(18, 3, { ...ApiVersionsApi.request.create(), clientSoftwareName: 'fuzz', clientSoftwareVersion: '1.0' })
   return frames
-}
-
-function withSizePrefix(body: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(4 + body.length)
-  out.writeInt32BE(body.length, 0)
-  body.copy(out, 4)
-  return out
 }
 
 /** One fuzzed frame: a valid one mutated (size prefix included, or fixed up afterwards), or random bytes. */

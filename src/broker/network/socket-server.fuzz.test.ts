@@ -29,7 +29,7 @@ import { apiSpec, decodeResponse, encodeRequest } from '../../protocol/frame.js'
 import { API_SPECS, ApiVersionsApi, type ApiVersionsResponse } from '../../protocol/messages/index.js'
 import { MESSAGE_SCHEMAS } from '../../protocol/messages/schemas.js'
 import { buildSample } from '../../protocol/testing/message-samples.js'
-import { mutate, randomBytes, randomInt, seededRng, type Rng } from '../../protocol/testing/fuzz.js'
+import { mutate, randomBytes, randomInt, seededRng, type Rng, withSizePrefix } from '../../protocol/testing/fuzz.js'
 import type { RequestHandler } from './request-context.js'
 import { SocketServer } from './socket-server.js'
 
@@ -70,13 +70,6 @@ function validFrames(): Buffer[] {
   return frames
 }
 
-function withPrefix(body: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(4 + body.length)
-  out.writeInt32BE(body.length, 0)
-  body.copy(out, 4)
-  return out
-}
-
 /** One fuzzed frame: mutations of the whole frame or of its body with a correct prefix, random headers, random bytes. */
 function fuzzFrame(rng: Rng, valid: readonly Buffer[]): Buffer {
   const base = valid[randomInt(rng, valid.length)]!
@@ -84,16 +77,16 @@ function fuzzFrame(rng: Rng, valid: readonly Buffer[]): Buffer {
     case 0: case 1: case 2: // mutate everything, size prefix included
       return mutate(rng, base)
     case 3: case 4: case 5: case 6: // mutate the frame after the prefix, then fix the prefix: exercises header and body decoding
-      return withPrefix(mutate(rng, base.subarray(4)))
+      return withSizePrefix(mutate(rng, base.subarray(4)))
     case 7: { // a known api key and a random version, correlation id and body
       const h = Buffer.alloc(8)
       h.writeInt16BE(FUZZED_KEYS[randomInt(rng, FUZZED_KEYS.length)]!, 0)
       h.writeInt16BE(randomInt(rng, 20) - 2, 2)
       h.writeInt32BE(randomInt(rng, 2 ** 31), 4)
-      return withPrefix(Buffer.concat([h, randomBytes(rng, randomInt(rng, 64))]))
+      return withSizePrefix(Buffer.concat([h, randomBytes(rng, randomInt(rng, 64))]))
     }
     case 8: // random bytes with a correct prefix
-      return withPrefix(randomBytes(rng, randomInt(rng, 64)))
+      return withSizePrefix(randomBytes(rng, randomInt(rng, 64)))
     default: // random bytes
       return randomBytes(rng, 1 + randomInt(rng, 32))
   }

@@ -29,6 +29,14 @@ export function randomBytes(rng: Rng, n: number): Buffer {
   return b
 }
 
+/** `body` behind a correct int32 size prefix: a frame whose framing is honest and whose content is fuzzed. */
+export function withSizePrefix(body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(4 + body.length)
+  out.writeInt32BE(body.length, 0)
+  body.copy(out, 4)
+  return out
+}
+
 /** One random mutation of `input` (never modifies it). */
 export function mutate(rng: Rng, input: Buffer): Buffer {
   const b = Buffer.from(input)

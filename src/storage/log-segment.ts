@@ -19,7 +19,7 @@ import type { Time } from '../common/time.js'
 import { BatchField, LOG_OVERHEAD, MAGIC_V2, MIN_BATCH_LENGTH, RECORD_BATCH_OVERHEAD, RecordBatchView, readInt64Number, scanRecordBatches } from '../protocol/records/record-batch-header.js'
 import { decodeRecordBatchAsync } from '../protocol/records/record-batch.js'
 import { NO_TIMESTAMP, TimestampType } from '../protocol/records/record.js'
-import { OffsetIndex, readAtMost, readFully, writeFully } from './offset-index.js'
+import { OffsetIndex, readAtMost, readFully, writeFullySync } from './offset-index.js'
 import { TimeIndex } from './time-index.js'
 
 export const LOG_FILE_SUFFIX = '.log'
@@ -256,7 +256,11 @@ export class LogSegment {
       for (const b of batches) largest = Math.max(largest, b.maxTimestamp)
       this.#rollingBasedTimestamp = largest
     }
-    await writeFully(this.#fh, records, position)
+    // Synchronous, as Kafka's FileChannel.write on the request thread: the
+    // copy into the page cache is short, and a thread-pool round trip per
+    // append cost more than it (1 KiB-record produce went from about 0.35x
+    // to 0.58x rdmock; docs/BENCHMARKS.md). fsync stays asynchronous (flush).
+    writeFullySync(this.#fh.fd, records, position)
     this.#size = position + records.length
     this.#lastModifiedMs = this.#time.nowMs()
     for (const b of batches) this.#indexBatch(b.maxTimestamp, b.lastOffset, position + b.offset, b.sizeInBytes)

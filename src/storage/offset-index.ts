@@ -21,7 +21,7 @@
  * timestamp); the entries are read on first use.
  */
 import { open, rename, rm, stat } from 'node:fs/promises'
-import { constants } from 'node:fs'
+import { constants, writeSync } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 
 /** An index file that cannot be right (Kafka's `CorruptIndexException`); the segment is rebuilt from its log. */
@@ -366,4 +366,10 @@ export async function writeFully(fh: FileHandle, buf: Buffer, position: number):
     const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done)
     done += bytesWritten
   }
+}
+
+/** Writes all of `buf` at `position` to the file descriptor, blocking; see LogSegment.append for why. */
+export function writeFullySync(fd: number, buf: Buffer, position: number): void {
+  let done = 0
+  while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done, position + done)
 }

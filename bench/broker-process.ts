@@ -1,6 +1,6 @@
 /**
  * A Brook broker as a child process, for benchmarks: the same entry point a
- * user runs (dist/src/cli/kafka-server-start.js with a server.properties), a
+ * user runs (dist/cli/kafka-server-start.cjs, the bundle bin/ runs, with a server.properties), a
  * fresh temporary log dir, a port picked up front so start-up can be timed by
  * polling it, and its resident memory read from /proc.
  */
@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { WireConnection, apiVersions } from './wire-client.js'
 
-/** dist/bench/ -> dist/src/cli/kafka-server-start.js */
-export const BROKER_SCRIPT = fileURLToPath(new URL('../src/cli/kafka-server-start.js', import.meta.url))
+/** dist/bench/ -> dist/cli/kafka-server-start.cjs */
+export const BROKER_SCRIPT = fileURLToPath(new URL('../cli/kafka-server-start.cjs', import.meta.url))
 
 export interface BrokerProcessOptions {
   /** Extra server.properties lines (`key=value`). */

@@ -26,7 +26,7 @@ const USAGE = `usage: node dist/bench/broker.bench.js [options]
 
 Measures a Brook broker: produce and consume throughput, end-to-end latency,
 start-up time and resident memory. Without --bootstrap it starts a broker
-process (dist/src/cli/kafka-server-start.js) with a temporary log dir.
+process (dist/cli/kafka-server-start.cjs) with a temporary log dir.
 
   --bootstrap HOST:PORT  measure a running broker (skips memory; startup still
                          spawns its own brokers)

@@ -57,7 +57,7 @@ LAT_SECONDS=${LAT_SECONDS:-10}
 LAT_LINGER=${LAT_LINGER:-1}
 LAT_RUNS=${LAT_RUNS:-$RUNS}
 LAT_VARIANTS=${LAT_VARIANTS:-"default=;fw5=-X c:fetch.wait.max.ms=5"}
-BROKER_JS="$repo/dist/src/cli/kafka-server-start.js"
+BROKER_JS="$repo/dist/cli/kafka-server-start.cjs"
 [ -f "$BROKER_JS" ] || { echo "no $BROKER_JS: build first (npx tsc -p .)" >&2; exit 1; }
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/rdperf-compare.XXXXXX")}
 mkdir -p "$OUT"

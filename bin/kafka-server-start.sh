@@ -1,3 +1,4 @@
 #!/bin/sh
-# Kafka's bin/kafka-server-start.sh: see src/cli/kafka-server-start.ts. Needs a build (npm install runs it).
-exec node "$(dirname "$(readlink -f "$0")")/../dist/src/cli/kafka-server-start.js" "$@"
+# Kafka's bin/kafka-server-start.sh: see src/cli/kafka-server-start.ts. Runs the bundled build
+# (dist/cli/, made by npm run build, which npm install runs).
+exec node "$(dirname "$(readlink -f "$0")")/../dist/cli/kafka-server-start.cjs" "$@"

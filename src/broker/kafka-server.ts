@@ -16,6 +16,7 @@ import { parseProperties, stringifyProperties } from '../common/properties.js'
 import { SYSTEM_TIME, type Time } from '../common/time.js'
 import { writeFileAtomically } from '../common/atomic-file.js'
 import { MetadataStore } from '../cluster/metadata-store.js'
+import { crc32cImplementation } from '../protocol/records/crc32c.js'
 import { LogManager } from '../storage/log-manager.js'
 import type { BrokerContext } from './broker-context.js'
 import { describeBrokerConfigs, type KafkaConfig } from './config/kafka-config.js'
@@ -84,6 +85,12 @@ export class KafkaServer {
     const c = this.config
     const logger = this.#logger
     if (!c.singleNode) throw new Error('zookeeper.connect is set, but cluster mode is not available yet; remove it to run a single-node broker')
+
+    // Listeners bind first and hold what they accept until the end of start-up,
+    // as Kafka starts its acceptors before loading logs: the bound port is known
+    // (advertised port 0 follows it) and clients can connect while logs load.
+    this.#socketServer = new SocketServer({ socketRequestMaxBytes: c.socketRequestMaxBytes, logger, time: this.#time })
+    this.#bound = await this.#socketServer.start(c.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port })))
 
     let clusterId: string | undefined
     for (const dir of c.logDirs) {
@@ -157,19 +164,18 @@ export class KafkaServer {
       validateTopicConfigs: (overrides) => validateTopicConfigs(overrides, c)?.message ?? null,
     }
     const apis = createKafkaApis(broker)
-    this.#socketServer = new SocketServer({
+    this.#socketServer.enableRequestProcessing({
       handlers: apis.handlers,
       apis: apis.apis,
       supported: (key, version) => apis.supported.some((s) => s.apiKey === key && version >= s.minVersion && version <= s.maxVersion),
       apiVersions: () => apis.supported,
-      socketRequestMaxBytes: c.socketRequestMaxBytes,
-      logger,
-      time: this.#time,
     })
-    this.#bound = await this.#socketServer.start(c.listeners.map((l) => ({ name: l.name, host: l.host, port: l.port })))
     const serving = this.#bound.map((b) => `${b.name}://${b.host || '0.0.0.0'}:${b.port}`).join(', ')
     const adv = broker.advertisedListeners.map((l) => `${l.name}://${l.host}:${l.port}`).join(', ')
     logger.info(`Brook broker ${c.brokerId} serving ${serving} (advertised ${adv}), log dirs ${c.logDirs.join(', ')}, mode single-node, cluster id ${metadata.clusterId}`)
+    if (crc32cImplementation === 'javascript') {
+      logger.warn('CRC-32C runs in JavaScript because the native addon (build/Release/brook_crc32c.node) was not built: every produce costs several times more to check. Run npm install with python3, make and a C compiler.')
+    }
   }
 
   /** Clean shutdown; safe to call more than once. */

@@ -107,5 +107,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 // Run when executed directly (bin/kafka-server-start imports this module).
-const code = await main(process.argv.slice(2))
-if (code >= 0) process.exit(code)
+// No top-level await: the bundle bin/ runs is CommonJS (scripts/bundle.mjs).
+void main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exit(code)
+})

@@ -13,7 +13,6 @@
  *   <topic>-<partition>/ with partition.metadata (the topic id).
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import type { Logger } from '../common/logger.js'
 import type { Time } from '../common/time.js'
@@ -163,7 +162,7 @@ export class LogManager {
     this.#logs.delete(key)
     await m.log.close()
     const dir = join(m.dir.dir, key)
-    const doomed = `${dir}.${randomUUID().replaceAll('-', '')}-delete`
+    const doomed = `${dir}.${crypto.randomUUID().replaceAll('-', '')}-delete`
     await rename(dir, doomed)
     await rm(doomed, { recursive: true, force: true })
     this.#opts.logger.info(`Deleted log for partition ${key}`)

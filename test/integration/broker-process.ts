@@ -13,7 +13,7 @@ import { scanRecordBatches } from '../../src/protocol/records/record-batch-heade
 
 /** dist/test/integration -> the repository root. */
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), '../../..')
-const SERVER_START = join(REPO, 'dist/src/cli/kafka-server-start.js')
+const SERVER_START = join(REPO, 'dist/cli/kafka-server-start.cjs')
 
 export interface BrokerProcess {
   readonly bootstrap: string

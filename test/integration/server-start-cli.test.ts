@@ -55,6 +55,8 @@ test("the seed's server.properties with --override, an unknown key warned about,
     const text = await readFile(logFile, 'utf8')
     assert.match(text, /WARN The configuration 'some\.unknown\.key' was supplied but isn't a known config\./)
     assert.match(text, /advertised PLAINTEXT:\/\/127\.0\.0\.1:\d+/)
+    // The bundled command (dist/cli/) finds the CRC-32C addon built into build/Release/.
+    assert.doesNotMatch(text, /CRC-32C runs in JavaScript/)
     await run('kcat', ['-b', bootstrap, '-P', '-t', 'seed', '-K:'], 'a:1\n')
     const metadata = await run('kcat', ['-b', bootstrap, '-L', '-t', 'seed'])
     assert.match(metadata, /topic "seed" with 3 partitions/, 'the --override num.partitions=3 took effect')

@@ -82,6 +82,40 @@ describe('SocketServer', { timeout: 60_000 }, () => {
     }
   })
 
+  test('without handlers it binds and accepts but reads nothing until enableRequestProcessing, then answers in order', async () => {
+    const server = new SocketServer({ logger: memoryLogger() })
+    const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
+    try {
+      const early = await client(b!.port) // accepted while "logs load"
+      early.socket.write(Buffer.concat([apiVersionsRequest(1), apiVersionsRequest(2)]))
+      const gaveUp = await client(b!.port)
+      gaveUp.socket.destroy()
+      await gaveUp.closed
+      // Give the server every chance to (wrongly) answer before it is enabled.
+      await sleep(100)
+      assert.equal(early.frames.length, 0, 'no answer before request processing is enabled')
+      assert.equal(server.metrics.connectionsAccepted, 0)
+      server.enableRequestProcessing({ apis: ALL_APIS, handlers: new Map([[18, apiVersions]]) })
+      await waitFor(() => early.frames.length === 2)
+      assert.deepEqual(early.frames.map((f) => f.readInt32BE(0)), [1, 2], 'correlation ids in request order')
+      assert.equal(server.metrics.connectionsAccepted, 1, 'the connection that gave up is dropped')
+      assert.throws(() => server.enableRequestProcessing({ apis: ALL_APIS, handlers: new Map() }), /already enabled/)
+      early.socket.destroy()
+    } finally {
+      await server.stop()
+    }
+  })
+
+  test('stop() closes connections that were held before request processing was enabled', async () => {
+    const server = new SocketServer({ logger: memoryLogger() })
+    const [b] = await server.start([{ name: 'PLAINTEXT', host: '127.0.0.1', port: 0 }])
+    const held = await client(b!.port)
+    await sleep(50) // let the server accept it
+    await server.stop()
+    await held.closed
+    assert.equal(held.frames.length, 0)
+  })
+
   test('hooks and counters', async () => {
     const opened: ConnectionInfo[] = []
     const closedInfos: ConnectionInfo[] = []

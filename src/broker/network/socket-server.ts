@@ -38,7 +38,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
 /** How long a connection closed for bad input waits for the peer to take our last bytes. */
 export const DEFAULT_CLOSE_LINGER_MS = 5_000
 
-export interface SocketServerOptions {
+/** What the server needs to answer requests; see `SocketServer.enableRequestProcessing`. */
+export interface RequestProcessing {
   /** The broker's handler table, by api key. A key without a handler is treated as unknown. */
   handlers: ReadonlyMap<number, RequestHandler>
   /**
@@ -52,6 +53,15 @@ export interface SocketServerOptions {
   supported?: (apiKey: number, apiVersion: number) => boolean
   /** The advertised ranges; the UNSUPPORTED_VERSION answer to ApiVersions takes ApiVersions' own range from it. Default ADVERTISED_API_VERSIONS. */
   apiVersions?: () => readonly SupportedApiVersion[]
+}
+
+/**
+ * With `handlers` and `apis`, requests are processed from the start. Without
+ * them the server binds and accepts but reads nothing until
+ * `enableRequestProcessing` (Kafka's order: acceptors first, so the bound
+ * port is known and clients can connect while the logs load).
+ */
+export interface SocketServerOptions extends Partial<RequestProcessing> {
   /** socket.request.max.bytes: larger frames close the connection. Default 104857600. */
   socketRequestMaxBytes?: number
   /** Bytes of complete request frames queued per connection before reading pauses. Default 16 MiB. */
@@ -80,7 +90,10 @@ function positiveInt(name: string, value: number | undefined, dflt: number): num
 }
 
 export class SocketServer {
-  readonly #cfg: ConnectionConfig
+  #cfg: ConnectionConfig | undefined
+  readonly #network: Omit<ConnectionConfig, keyof RequestProcessing>
+  /** Sockets accepted before request processing was enabled, unread. */
+  #held: { socket: Socket; listenerName: string }[] = []
   readonly #logger: Logger
   readonly #shutdownTimeoutMs: number
   readonly #onConnectionHook: ((info: ConnectionInfo) => void) | undefined
@@ -98,18 +111,36 @@ export class SocketServer {
     this.#shutdownTimeoutMs = positiveInt('shutdownTimeoutMs', options.shutdownTimeoutMs, DEFAULT_SHUTDOWN_TIMEOUT_MS)
     this.#onConnectionHook = options.onConnection
     this.#onDisconnectHook = options.onDisconnect
-    const apiVersions = options.apiVersions ?? (() => ADVERTISED_API_VERSIONS)
-    this.#cfg = {
-      handlers: options.handlers,
-      apis: options.apis,
-      supported: options.supported ?? defaultSupported,
-      apiVersions,
+    this.#network = {
       socketRequestMaxBytes: positiveInt('socket.request.max.bytes', options.socketRequestMaxBytes, DEFAULT_SOCKET_REQUEST_MAX_BYTES),
       maxInFlightBytesPerConnection: positiveInt('maxInFlightBytesPerConnection', options.maxInFlightBytesPerConnection, DEFAULT_MAX_IN_FLIGHT_BYTES_PER_CONNECTION),
       closeLingerMs: positiveInt('closeLingerMs', options.closeLingerMs, DEFAULT_CLOSE_LINGER_MS),
       logger: this.#logger,
       time: options.time ?? SYSTEM_TIME,
       counters: this.#counters,
+    }
+    if (options.handlers !== undefined && options.apis !== undefined) this.enableRequestProcessing({ ...options, handlers: options.handlers, apis: options.apis })
+  }
+
+  /**
+   * Starts answering requests: connections accepted so far are read from now
+   * on, in the order they arrived. Call once.
+   */
+  enableRequestProcessing(processing: RequestProcessing): void {
+    if (this.#cfg !== undefined) throw new Error('request processing is already enabled')
+    this.#cfg = {
+      ...this.#network,
+      handlers: processing.handlers,
+      apis: processing.apis,
+      supported: processing.supported ?? defaultSupported,
+      apiVersions: processing.apiVersions ?? (() => ADVERTISED_API_VERSIONS),
+    }
+    const held = this.#held
+    this.#held = []
+    for (const { socket, listenerName } of held) {
+      socket.removeAllListeners('error')
+      if (socket.destroyed) continue // the client gave up while we were starting
+      this.#onConnection(socket, listenerName)
     }
   }
 
@@ -169,6 +200,8 @@ export class SocketServer {
 
   async #stop(): Promise<void> {
     const serversClosed = this.#closeServers()
+    for (const { socket } of this.#held) socket.destroy()
+    this.#held = []
     const all = Promise.all([...this.#connections].map((c) => c.shutdown()))
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<boolean>((resolve) => {
@@ -214,6 +247,12 @@ export class SocketServer {
     const { remoteAddress, remotePort, localAddress, localPort } = socket
     if (this.#stopping !== undefined || remoteAddress === undefined || remotePort === undefined) {
       socket.destroy() // shutting down, or the peer is already gone
+      return
+    }
+    if (this.#cfg === undefined) {
+      // Not reading yet: the bytes wait in the socket (no 'data' listener, so nothing flows).
+      socket.on('error', () => socket.destroy())
+      this.#held.push({ socket, listenerName })
       return
     }
     const info: ConnectionInfo = {

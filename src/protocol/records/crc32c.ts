@@ -32,13 +32,17 @@ let native: NativeCrc32c | null | undefined
 /** The addon, or null when it was not built; loaded once. Exported for tests that compare the paths. */
 export function loadNative(): NativeCrc32c | null {
   if (native !== undefined) return native
-  try {
-    // dist/src/protocol/records/ -> the package root's build/Release/
-    native = createRequire(import.meta.url)('../../../../build/Release/brook_crc32c.node') as NativeCrc32c
-  } catch {
-    native = null
+  const require = createRequire(import.meta.url)
+  // The package root's build/Release/, seen from this compiled module
+  // (dist/src/protocol/records/) or from a bundled command (dist/cli/).
+  for (const path of ['../../../../build/Release/brook_crc32c.node', '../../build/Release/brook_crc32c.node']) {
+    try {
+      return (native = require(path) as NativeCrc32c)
+    } catch {
+      // not there: try the next place
+    }
   }
-  return native
+  return (native = null)
 }
 
 const TABLES = buildTables()

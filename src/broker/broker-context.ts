@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger.js'
 import type { Time } from '../common/time.js'
 import type { MetadataStore } from '../cluster/metadata-store.js'
 import type { LogManager } from '../storage/log-manager.js'
+import type { GroupCoordinator } from '../coordinator/group/group-coordinator.js'
 import type { ProducerIdManager } from './producer-id-manager.js'
 import type { ReplicaManager } from './replica-manager.js'
 import type { TopicManager } from './topic-manager.js'
@@ -41,6 +42,8 @@ export interface BrokerContext {
   readonly topics: TopicManager
   readonly replicaManager: ReplicaManager
   readonly logManager: LogManager
+  /** Consumer groups and their committed offsets (`__consumer_offsets`). */
+  readonly groupCoordinator: GroupCoordinator
   /** Producer ids for InitProducerId, unique across restarts. */
   readonly producerIds: ProducerIdManager
   readonly logger: Logger

@@ -13,6 +13,17 @@ import { advertisedVersions } from '../protocol/api-versions.js'
 import { API_VERSIONS_KEY } from '../protocol/frame-core.js'
 import type { ApiSpec } from '../protocol/message-spec.js'
 import { AlterConfigsApi } from '../protocol/messages/alter-configs.js'
+import { DeleteGroupsApi } from '../protocol/messages/delete-groups.js'
+import { DescribeGroupsApi } from '../protocol/messages/describe-groups.js'
+import { FindCoordinatorApi } from '../protocol/messages/find-coordinator.js'
+import { HeartbeatApi } from '../protocol/messages/heartbeat.js'
+import { JoinGroupApi } from '../protocol/messages/join-group.js'
+import { LeaveGroupApi } from '../protocol/messages/leave-group.js'
+import { ListGroupsApi } from '../protocol/messages/list-groups.js'
+import { OffsetCommitApi } from '../protocol/messages/offset-commit.js'
+import { OffsetDeleteApi } from '../protocol/messages/offset-delete.js'
+import { OffsetFetchApi } from '../protocol/messages/offset-fetch.js'
+import { SyncGroupApi } from '../protocol/messages/sync-group.js'
 import { ApiVersionsApi } from '../protocol/messages/api-versions.js'
 import { CreatePartitionsApi } from '../protocol/messages/create-partitions.js'
 import { CreateTopicsApi } from '../protocol/messages/create-topics.js'
@@ -30,6 +41,17 @@ import { MetadataApi } from '../protocol/messages/metadata.js'
 import { OffsetForLeaderEpochApi } from '../protocol/messages/offset-for-leader-epoch.js'
 import { ProduceApi } from '../protocol/messages/produce.js'
 import { handleAlterConfigs } from './handlers/alter-configs.js'
+import { handleDeleteGroups } from './handlers/delete-groups.js'
+import { handleDescribeGroups } from './handlers/describe-groups.js'
+import { handleFindCoordinator } from './handlers/find-coordinator.js'
+import { handleHeartbeat } from './handlers/heartbeat.js'
+import { handleJoinGroup } from './handlers/join-group.js'
+import { handleLeaveGroup } from './handlers/leave-group.js'
+import { handleListGroups } from './handlers/list-groups.js'
+import { handleOffsetCommit } from './handlers/offset-commit.js'
+import { handleOffsetDelete } from './handlers/offset-delete.js'
+import { handleOffsetFetch } from './handlers/offset-fetch.js'
+import { handleSyncGroup } from './handlers/sync-group.js'
 import { handleApiVersions } from './handlers/api-versions.js'
 import { handleCreatePartitions } from './handlers/create-partitions.js'
 import { handleCreateTopics } from './handlers/create-topics.js'
@@ -81,6 +103,18 @@ const HANDLERS: readonly ServedApi[] = [
   serve(IncrementalAlterConfigsApi, handleIncrementalAlterConfigs),
   serve(DescribeClusterApi, handleDescribeCluster),
   serve(DescribeProducersApi, handleDescribeProducers),
+  // Consumer groups (coordinator/group/).
+  serve(FindCoordinatorApi, handleFindCoordinator),
+  serve(JoinGroupApi, handleJoinGroup),
+  serve(SyncGroupApi, handleSyncGroup),
+  serve(HeartbeatApi, handleHeartbeat),
+  serve(LeaveGroupApi, handleLeaveGroup),
+  serve(OffsetCommitApi, handleOffsetCommit),
+  serve(OffsetFetchApi, handleOffsetFetch),
+  serve(ListGroupsApi, handleListGroups),
+  serve(DescribeGroupsApi, handleDescribeGroups),
+  serve(DeleteGroupsApi, handleDeleteGroups),
+  serve(OffsetDeleteApi, handleOffsetDelete),
 ]
 
 export interface KafkaApis {

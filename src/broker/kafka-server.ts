@@ -27,6 +27,8 @@ import { SocketServer } from './network/socket-server.js'
 import type { BoundListener } from './network/request-context.js'
 import { ReplicaManager } from './replica-manager.js'
 import { TopicManager } from './topic-manager.js'
+import { BrokerOffsetsTopicLog } from './offsets-topic-log.js'
+import { GroupCoordinator } from '../coordinator/group/group-coordinator.js'
 
 export interface KafkaServerOptions {
   logger: RootLogger | Logger
@@ -67,6 +69,7 @@ export class KafkaServer {
   #socketServer: SocketServer | undefined
   #logManager: LogManager | undefined
   #replicaManager: ReplicaManager | undefined
+  #groupCoordinator: GroupCoordinator | undefined
   #bound: BoundListener[] = []
   #shutdown: Promise<void> | undefined
 
@@ -134,6 +137,32 @@ export class KafkaServer {
     })
     await topics.loadAll()
 
+    const offsetsTopic = new BrokerOffsetsTopicLog(
+      { numPartitions: c.offsetsTopicNumPartitions, replicationFactor: c.offsetsTopicReplicationFactor, segmentBytes: c.offsetsTopicSegmentBytes, liveBrokerCount: () => 1 },
+      metadata,
+      topics,
+      this.#replicaManager,
+      this.#time,
+      logger.child('GroupCoordinator'),
+    )
+    this.#groupCoordinator = new GroupCoordinator({
+      log: offsetsTopic,
+      config: {
+        offsetsTopicNumPartitions: c.offsetsTopicNumPartitions,
+        offsetsRetentionMs: c.offsetsRetentionMinutes * 60_000,
+        offsetsRetentionCheckIntervalMs: c.offsetsRetentionCheckIntervalMs,
+        offsetMetadataMaxBytes: c.offsetMetadataMaxBytes,
+        groupMinSessionTimeoutMs: c.groupMinSessionTimeoutMs,
+        groupMaxSessionTimeoutMs: c.groupMaxSessionTimeoutMs,
+        groupInitialRebalanceDelayMs: c.groupInitialRebalanceDelayMs,
+        groupMaxSize: c.groupMaxSize,
+      },
+      time: this.#time,
+      logger: logger.child('GroupCoordinator'),
+    })
+    // Loads __consumer_offsets in the background: its groups answer COORDINATOR_LOAD_IN_PROGRESS meanwhile.
+    this.#groupCoordinator.startup()
+
     // Advertised ports of 0 follow the bound port of the listener with the same name.
     const advertised = () =>
       c.advertisedListeners.map((l) => ({ name: l.name, host: l.host, port: l.port === 0 ? (this.#bound.find((b) => b.name === l.name)?.port ?? 0) : l.port }))
@@ -156,6 +185,7 @@ export class KafkaServer {
       topics,
       replicaManager: this.#replicaManager,
       logManager: this.#logManager,
+      groupCoordinator: this.#groupCoordinator,
       producerIds: new ProducerIdManager(metadata),
       logger: logger.child('KafkaApis'),
       time: this.#time,
@@ -183,6 +213,7 @@ export class KafkaServer {
     this.#shutdown ??= (async () => {
       this.#logger.info('Shutting down')
       await this.#socketServer?.stop()
+      this.#groupCoordinator?.shutdown()
       this.#replicaManager?.shutdown()
       await this.#logManager?.shutdown()
       this.#logger.info('Shut down cleanly')

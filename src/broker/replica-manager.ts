@@ -15,6 +15,7 @@ import type { Time } from '../common/time.js'
 import { topicPartitionKey, type TopicPartition } from '../common/topic-partition.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { isKafkaError } from '../protocol/kafka-error.js'
+import type { AppendOrigin } from '../storage/log-validator.js'
 import type { LogAppendInfo } from '../storage/unified-log.js'
 import { FetchPurgatory, type DelayedOperation } from './delayed-fetch.js'
 import type { Partition } from './partition.js'
@@ -105,13 +106,13 @@ export class ReplicaManager {
    * satisfied as soon as the leader has the records, so nothing waits here;
    * a DelayedProduce joins when followers exist.
    */
-  async appendRecords(requiredAcks: number, entries: { tp: TopicPartition; records: Buffer }[]): Promise<PartitionAppendResult[]> {
+  async appendRecords(requiredAcks: number, entries: { tp: TopicPartition; records: Buffer }[], origin: AppendOrigin = 'client'): Promise<PartitionAppendResult[]> {
     return Promise.all(
       entries.map(async ({ tp, records }) => {
         const partition = this.getPartition(tp)
         if (!partition) return { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: null, info: null }
         try {
-          const info = await partition.appendRecordsToLeader(records, requiredAcks)
+          const info = await partition.appendRecordsToLeader(records, requiredAcks, origin)
           if (!info.duplicate) this.#purgatory.notifyAppend(tp, records.length)
           return { errorCode: ErrorCode.NONE, errorMessage: null, info }
         } catch (e) {

@@ -26,3 +26,8 @@ export function topicNameError(name: string): string | null {
   if (!/^[a-zA-Z0-9._-]+$/.test(name)) return `Topic name "${name}" is illegal, it contains a character other than ASCII alphanumerics, '.', '_' and '-'`
   return null
 }
+
+/** Kafka's Topic.isInternal: the coordinators' topics, which clients may read but not write or trim. */
+export function isInternalTopic(name: string): boolean {
+  return name === '__consumer_offsets' || name === '__transaction_state'
+}

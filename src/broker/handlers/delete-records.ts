@@ -19,13 +19,12 @@
 import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { toSafeNumber } from '../../common/to-safe-number.js'
+import { isInternalTopic } from '../../common/topic-partition.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type { DeleteRecordsRequest, DeleteRecordsResponse, DeleteRecordsResponsePartitionResult } from '../../protocol/messages/delete-records.js'
 
 /** DeleteRecordsRequest.HIGH_WATERMARK */
 const HIGH_WATERMARK = -1n
-/** Kafka's Topic.isInternal: the coordinators' topics. */
-const INTERNAL_TOPICS = new Set(['__consumer_offsets', '__transaction_state'])
 
 export async function handleDeleteRecords(broker: BrokerContext, ctx: RequestContext, req: DeleteRecordsRequest): Promise<DeleteRecordsResponse> {
   const topics = await Promise.all(
@@ -37,7 +36,7 @@ export async function handleDeleteRecords(broker: BrokerContext, ctx: RequestCon
           const tp = { topic: t.name, partition: p.partitionIndex }
           const partition = broker.replicaManager.getPartition(tp)
           if (!partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-          if (INTERNAL_TOPICS.has(t.name)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION)
+          if (isInternalTopic(t.name)) return failed(ErrorCode.INVALID_TOPIC_EXCEPTION)
           const log = partition.log
           if (!log.config.cleanupPolicy.includes('delete')) return failed(ErrorCode.POLICY_VIOLATION)
           const offset = p.offset === HIGH_WATERMARK ? log.highWatermark : p.offset < 0n || p.offset > BigInt(log.highWatermark) ? -1 : toSafeNumber(p.offset, 'offset')

@@ -15,7 +15,10 @@ import { CLOSE_CONNECTION, type RequestContext } from '../network/request-contex
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { defaultProduceResponsePartitionProduceResponse, type ProduceRequest, type ProduceResponse, type ProduceResponsePartitionProduceResponse } from '../../protocol/messages/produce.js'
 import { CompressionType } from '../../protocol/records/record.js'
+import { isInternalTopic } from '../../common/topic-partition.js'
 
+/** Kafka's AdminUtils.ADMIN_CLIENT_ID: the one client id allowed to write internal topics. */
+const ADMIN_CLIENT_ID = '__admin_client'
 /** Offset of the attributes' low byte in a v2 batch: the codec is its low 3 bits. */
 const V2_ATTRIBUTES_LOW_BYTE = 22
 const V2_MAGIC_OFFSET = 16
@@ -44,6 +47,11 @@ export async function handleProduce(broker: BrokerContext, ctx: RequestContext, 
       const topic = broker.metadata.topic(t.name)
       if (!topic || p.index < 0 || p.index >= topic.partitions) {
         out.push(partitionResponse(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        continue
+      }
+      // Only the coordinators write their topics (Kafka's "Cannot append to internal topic").
+      if (isInternalTopic(t.name) && ctx.clientId !== ADMIN_CLIENT_ID) {
+        out.push(partitionResponse(p.index, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${t.name}`))
         continue
       }
       const records = p.records

@@ -212,8 +212,9 @@ export class KafkaServer {
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       this.#logger.info('Shutting down')
-      await this.#socketServer?.stop()
+      // Waiting JoinGroup/SyncGroup calls are answered first, so the socket server's drain does not wait on them.
       this.#groupCoordinator?.shutdown()
+      await this.#socketServer?.stop()
       this.#replicaManager?.shutdown()
       await this.#logManager?.shutdown()
       this.#logger.info('Shut down cleanly')

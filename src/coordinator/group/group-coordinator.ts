@@ -93,13 +93,21 @@ export class GroupCoordinator {
     this.#config = opts.config
     this.#time = opts.time
     this.#logger = opts.logger
-    this.manager = new GroupMetadataManager(opts.log, opts.config, opts.time, opts.logger.child('GroupMetadataManager'))
+    // Members restored from the log get a fresh session, as Kafka's onGroupLoaded: gone ones expire.
+    this.manager = new GroupMetadataManager(opts.log, opts.config, opts.time, opts.logger.child('GroupMetadataManager'), (group) => {
+      for (const m of group.members.values()) this.#scheduleHeartbeat(group, m)
+    })
   }
 
   startup(): void {
     this.manager.startup()
   }
 
+  /**
+   * Stops the timers and answers every JoinGroup and SyncGroup still waiting
+   * with NOT_COORDINATOR, as Kafka does when it gives up a group, so clients
+   * look for the coordinator again instead of holding the shutdown up.
+   */
   shutdown(): void {
     this.manager.shutdown()
     for (const t of this.#timers.values()) {
@@ -107,7 +115,17 @@ export class GroupCoordinator {
       clearTimeout(t.sync)
     }
     for (const t of this.#pendingTimers.values()) clearTimeout(t)
-    for (const g of this.manager.groups.values()) for (const m of g.members.values()) clearTimeout(m.heartbeatTimer)
+    for (const g of this.manager.groups.values()) {
+      for (const m of g.members.values()) {
+        clearTimeout(m.heartbeatTimer)
+        const join = m.awaitingJoin
+        const sync = m.awaitingSync
+        m.awaitingJoin = undefined
+        m.awaitingSync = undefined
+        join?.({ errorCode: ErrorCode.NOT_COORDINATOR, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: m.memberId, members: [] })
+        sync?.({ errorCode: ErrorCode.NOT_COORDINATOR, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
+      }
+    }
   }
 
   /** FindCoordinator for a group: creates __consumer_offsets on first use. */

@@ -83,6 +83,8 @@ export class GroupMetadataManager {
     readonly config: GroupConfig,
     readonly time: Time,
     readonly logger: Logger,
+    /** Called for each group restored by a load (the coordinator starts its members' sessions). */
+    readonly onGroupLoaded: (group: ClassicGroup) => void = () => undefined,
   ) {}
 
   /** Loads every partition of an existing topic and starts the offset-expiry schedule. */
@@ -256,6 +258,7 @@ export class GroupMetadataManager {
     }
     for (const o of offsets) group.setOffset(o.tp, o.committed)
     this.groups.set(groupId, group)
+    this.onGroupLoaded(group)
   }
 
   // ---- expiry ----

@@ -83,11 +83,16 @@ export function createLogger(options: CreateLoggerOptions = {}): RootLogger {
       if (!streamFailed) process.stderr.write(`Brook: cannot write log file ${destination.file}: ${err.message}\n`)
       streamFailed = true
     })
+  } else {
+    // stdout piped into a reader that went away (`kafka-server-start ... | head`): EPIPE must not
+    // crash the broker; log4j drops such output too. Listening once per process is enough.
+    if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', () => undefined)
   }
   const write = (line: string): void => {
     if (closed) return
-    if (stream === undefined) process.stdout.write(line)
-    else if (!streamFailed) stream.write(line)
+    if (stream === undefined) {
+      if (!process.stdout.destroyed) process.stdout.write(line)
+    } else if (!streamFailed) stream.write(line)
   }
   const sink = (event: LogEvent): void => write(formatLogEvent(event, utc) + '\n')
   const root = new LineLogger(options.name ?? '', level, time, sink)

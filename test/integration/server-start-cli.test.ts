@@ -7,6 +7,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { newLogDir, pollUntil, removeDir, REPO, run } from './broker-process.js'
@@ -67,5 +68,36 @@ test("the seed's server.properties with --override, an unknown key warned about,
     if (child.exitCode === null) child.kill('SIGKILL')
     await removeDir(logDir)
     await rm(logFile, { force: true })
+  }
+})
+
+test('stdout closed by its reader (kafka-server-start ... | head): the broker keeps serving', async () => {
+  const logDir = await newLogDir()
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port
+      s.close(() => resolve(p))
+    })
+  })
+  const props = await seedProperties(logDir)
+  const child = spawn(BIN, [props, '--override', `listeners=PLAINTEXT://127.0.0.1:${port}`, '--override', `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let stderr = ''
+  child.stderr!.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+  try {
+    // Read the first line, then hang up, as `head -1` does.
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()))
+    child.stdout!.destroy()
+    await pollUntil('the broker to serve', 150, 100, async () => (await run('kcat', ['-b', `127.0.0.1:${port}`, '-L', '-m', '2']).then(() => true, () => false)) || undefined)
+    // It keeps logging (topic creation) into the closed pipe and keeps serving.
+    await run('kcat', ['-b', `127.0.0.1:${port}`, '-P', '-t', 'after-epipe'], 'x\n')
+    const read = await run('kcat', ['-b', `127.0.0.1:${port}`, '-C', '-t', 'after-epipe', '-o', 'beginning', '-e', '-q'])
+    assert.equal(read.trim(), 'x')
+    assert.equal(child.exitCode, null, `the broker is still running (stderr: ${stderr})`)
+    child.kill('SIGTERM')
+    assert.equal(await exited, 0)
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL')
+    await removeDir(logDir)
   }
 })

@@ -26,6 +26,17 @@ import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { decodeResponse, encodeRequest } from '../../src/protocol/frame.js'
 import {
+  DeleteGroupsApi,
+  DescribeGroupsApi,
+  FindCoordinatorApi,
+  HeartbeatApi,
+  JoinGroupApi,
+  LeaveGroupApi,
+  ListGroupsApi,
+  OffsetCommitApi,
+  OffsetDeleteApi,
+  OffsetFetchApi,
+  SyncGroupApi,
   ApiVersionsApi,
   CreateTopicsApi,
   FetchApi,
@@ -98,6 +109,31 @@ function validFrames(targetPartitions: number): Buffer[] {
       topics: [{ ...defaultCreateTopicsRequestCreatableTopic(), name: `fuzz-created-${v}`, numPartitions: 2, replicationFactor: 1, configs: [{ name: 'segment.bytes', value: '4096' }] }],
     })
   }
+  // Consumer groups: the coordinator must survive mutated joins, syncs and commits too.
+  const protocols = [{ name: 'range', metadata: Buffer.from([0, 0, 0, 0, 0, 1, 0, 4, 0x66, 0x75, 0x7a, 0x7a, 0xff, 0xff, 0xff, 0xff]) }]
+  for (const v of [3, 4]) add(10, v, { ...FindCoordinatorApi.request.create(), keyType: 0, ...(v >= 4 ? { coordinatorKeys: ['fuzz-group', 'other'] } : { key: 'fuzz-group' }) })
+  for (const v of [0, 5, 9]) {
+    add(11, v, { ...JoinGroupApi.request.create(), groupId: 'fuzz-group', memberId: '', sessionTimeoutMs: 6000, rebalanceTimeoutMs: 1000, protocolType: 'consumer', protocols })
+  }
+  add(14, 5, { ...SyncGroupApi.request.create(), groupId: 'fuzz-group', generationId: 1, memberId: 'm', protocolType: 'consumer', protocolName: 'range', assignments: [{ memberId: 'm', assignment: Buffer.from('a') }] })
+  add(12, 4, { ...HeartbeatApi.request.create(), groupId: 'fuzz-group', generationId: 1, memberId: 'm' })
+  add(13, 0, { ...LeaveGroupApi.request.create(), groupId: 'fuzz-group', memberId: 'm' })
+  add(13, 5, { ...LeaveGroupApi.request.create(), groupId: 'fuzz-group', members: [{ memberId: 'm', groupInstanceId: 'i', reason: null }] })
+  for (const v of [2, 8]) {
+    add(8, v, {
+      ...OffsetCommitApi.request.create(),
+      groupId: 'fuzz-commits',
+      generationIdOrMemberEpoch: -1,
+      retentionTimeMs: -1n,
+      topics: [{ name: TARGET, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: 'm' }] }],
+    })
+  }
+  add(9, 1, { ...OffsetFetchApi.request.create(), groupId: 'fuzz-commits', topics: [{ name: TARGET, partitionIndexes: [0] }] })
+  add(9, 8, { ...OffsetFetchApi.request.create(), groups: [{ groupId: 'fuzz-commits', memberId: null, memberEpoch: -1, topics: null }] })
+  add(16, 4, { ...ListGroupsApi.request.create(), statesFilter: ['Stable'] })
+  add(15, 5, { ...DescribeGroupsApi.request.create(), groups: ['fuzz-group', 'fuzz-commits'] })
+  add(42, 2, { ...DeleteGroupsApi.request.create(), groupsNames: ['fuzz-deleted'] })
+  add(47, 0, { ...OffsetDeleteApi.request.create(), groupId: 'fuzz-commits', topics: [{ name: TARGET, partitions: [{ partitionIndex: 0 }] }] })
   add(18, 0, ApiVersionsApi.request.create())
   add(18, 3, { ...ApiVersionsApi.request.create(), clientSoftwareName: 'fuzz', clientSoftwareVersion: '1.0' })
   return frames

@@ -74,10 +74,9 @@ export class MemberMetadata {
     return this.awaitingJoin !== undefined
   }
 
+  /** The member's metadata for a protocol; empty if it does not support it (never throws: answers must go out). */
   metadataFor(protocol: string): Buffer {
-    const p = this.protocols.find((x) => x.name === protocol)
-    if (!p) throw new Error(`member ${this.memberId} does not support protocol ${protocol}`)
-    return p.metadata
+    return this.protocols.find((x) => x.name === protocol)?.metadata ?? Buffer.alloc(0)
   }
 
   /** Same protocols with the same metadata, in the same order (a rejoin that changes nothing). */

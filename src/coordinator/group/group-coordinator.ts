@@ -616,7 +616,7 @@ export class GroupCoordinator {
   #subscribedTopics(group: ClassicGroup): Set<string> {
     const topics = new Set<string>()
     for (const m of group.members.values()) {
-      const metadata = group.protocolName !== null && m.protocols.some((x) => x.name === group.protocolName) ? m.metadataFor(group.protocolName) : m.protocols[0]?.metadata
+      const metadata = group.protocolName !== null ? m.metadataFor(group.protocolName) : m.protocols[0]?.metadata
       const parsed = metadata ? subscribedTopics(metadata) : null
       // Unreadable subscription: assume it covers every topic, so nothing in use is deleted.
       if (parsed === null) for (const { tp } of group.offsets.values()) topics.add(tp.topic)

@@ -175,7 +175,7 @@ export class Cleaner {
               keyBytes += r.key.length
             }
           }
-          if (!map.reserve(keys, keyBytes)) {
+          if (!(await map.reserve(keys, keyBytes))) {
             if (mappedTo === from) {
               throw new Error(`log.cleaner.dedupe.buffer.size (${map.memoryBytes} bytes) cannot hold the ${keys} keys of the batch at offset ${batch.baseOffset}`)
             }

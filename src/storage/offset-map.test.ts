@@ -4,10 +4,10 @@ import { OffsetMap } from './offset-map.js'
 
 const key = (s: string) => Buffer.from(s)
 
-test('OffsetMap: latest offset per key, -1 when absent, exact keys (no hash collisions)', () => {
+test('OffsetMap: latest offset per key, -1 when absent, exact keys (no hash collisions)', async () => {
   const map = new OffsetMap(1024 * 1024)
   assert.equal(map.get(key('a')), -1)
-  assert.ok(map.reserve(3, 3))
+  assert.ok(await map.reserve(3, 3))
   map.put(key('a'), 1)
   map.put(key('b'), 2)
   map.put(key('a'), 7)
@@ -18,17 +18,17 @@ test('OffsetMap: latest offset per key, -1 when absent, exact keys (no hash coll
   assert.equal(map.size, 2)
   assert.equal(map.latestOffset, 7)
   // A key that is a prefix or extension of another, and the empty key, are keys of their own.
-  assert.ok(map.reserve(2, 2))
+  assert.ok(await map.reserve(2, 2))
   map.put(key('aa'), 9)
   map.put(Buffer.alloc(0), 10)
   assert.deepEqual(['a', 'aa', 'b', ''].map((k) => map.get(key(k))), [7, 9, 2, 10])
 })
 
-test('OffsetMap: grows through many keys, keeps every one, and clear() empties it for reuse', () => {
+test('OffsetMap: grows through many keys, keeps every one, and clear() empties it for reuse', async () => {
   const map = new OffsetMap(64 * 1024 * 1024)
   const n = 200_000
   for (let i = 0; i < n; i += 1000) {
-    assert.ok(map.reserve(1000, 1000 * 12))
+    assert.ok(await map.reserve(1000, 1000 * 12))
     for (let j = i; j < i + 1000; j++) map.put(key(`key-${j}`), j * 2)
   }
   assert.equal(map.size, n)
@@ -47,12 +47,12 @@ function key20(i: number): Buffer {
   return k
 }
 
-test('OffsetMap: memory stays within its budget; reserve() refuses what would not fit and changes nothing', () => {
+test('OffsetMap: memory stays within its budget; reserve() refuses what would not fit and changes nothing', async () => {
   const budget = 40 * 1024
   const map = new OffsetMap(budget)
   let stored = 0
   for (;;) {
-    if (!map.reserve(10, 10 * 20)) break
+    if (!(await map.reserve(10, 10 * 20))) break
     for (let j = 0; j < 10; j++) map.put(key20(stored + j), stored + j)
     stored += 10
     assert.ok(map.allocatedBytes <= budget, `${map.allocatedBytes} <= ${budget}`)

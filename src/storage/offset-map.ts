@@ -14,8 +14,12 @@
  * Both grow by doubling, and never beyond `memoryBytes` together. The cleaner
  * asks `reserve()` for a batch's worth of keys before putting them; a refusal
  * means the map is full, and it cleans the part of the log mapped so far
- * (Kafka's behaviour when its map fills).
+ * (Kafka's behaviour when its map fills). Growing is asynchronous, done in
+ * slices with yields: rehashing two million slots in one go held the event
+ * loop for 35 ms (docs/BENCHMARKS.md).
  */
+import { setImmediate as nextTick } from 'node:timers/promises'
+
 
 /** Slots filled before the table doubles (Kafka's log.cleaner.io.buffer.load.factor is 0.9; probing stays short at 0.75). */
 const LOAD_FACTOR = 0.75
@@ -23,6 +27,10 @@ const SLOT_BYTES = 16
 const INITIAL_SLOTS = 1024
 const INITIAL_ARENA_BYTES = 64 * 1024
 const KEY_LENGTH_BYTES = 4
+/** Slots touched or rehashed, or arena bytes copied, between yields to the event loop. */
+const TOUCH_SLICE_SLOTS = 1 << 19
+const REHASH_SLICE_SLOTS = 1 << 16
+const COPY_SLICE_BYTES = 4 * 1024 * 1024
 /** Positions in the arena are int32. */
 const MAX_MEMORY_BYTES = 0x7fff_ffff
 
@@ -85,8 +93,9 @@ export class OffsetMap {
    * Makes room for `keys` more keys of `keyBytes` bytes in total, as if all
    * were new; false when that would take more than memoryBytes (the map is
    * full: nothing is changed). Each reservation replaces the previous one.
+   * Nothing else may use the map until it resolves.
    */
-  reserve(keys: number, keyBytes: number): boolean {
+  async reserve(keys: number, keyBytes: number): Promise<boolean> {
     const entries = this.#size + keys
     let capacity = Math.max(this.#capacity, INITIAL_SLOTS)
     while (entries > capacity * LOAD_FACTOR) capacity *= 2
@@ -96,10 +105,13 @@ export class OffsetMap {
     // Near the limit, an arena of exactly what is needed will do.
     if (capacity * SLOT_BYTES + arenaBytes > this.memoryBytes) arenaBytes = Math.max(arenaNeeded, this.#arena.length)
     if (capacity * SLOT_BYTES + arenaBytes > this.memoryBytes) return false
-    if (capacity !== this.#capacity) this.#rehash(capacity)
+    if (capacity !== this.#capacity) await this.#rehash(capacity)
     if (arenaBytes > this.#arena.length) {
       const arena = Buffer.allocUnsafe(arenaBytes)
-      this.#arena.copy(arena, 0, 0, this.#arenaUsed)
+      for (let at = 0; at < this.#arenaUsed; at += COPY_SLICE_BYTES) {
+        this.#arena.copy(arena, at, at, Math.min(at + COPY_SLICE_BYTES, this.#arenaUsed))
+        if (at + COPY_SLICE_BYTES < this.#arenaUsed) await nextTick()
+      }
       this.#arena = arena
     }
     this.#reservedEntries = keys
@@ -158,23 +170,37 @@ export class OffsetMap {
     }
   }
 
-  #rehash(capacity: number): void {
+  async #rehash(capacity: number): Promise<void> {
     const oldKey = this.#slotKey
     const oldHash = this.#slotHash
     const oldOffset = this.#slotOffset
-    this.#capacity = capacity
-    this.#slotKey = new Int32Array(capacity)
-    this.#slotHash = new Int32Array(capacity)
-    this.#slotOffset = new Float64Array(capacity)
+    const slotKey = new Int32Array(capacity)
+    const slotHash = new Int32Array(capacity)
+    const slotOffset = new Float64Array(capacity)
+    // Fresh arrays are mapped lazily; touch them in slices first, or the
+    // rehash's scattered writes take every page fault in its first slice.
+    for (let at = 0; at < capacity; at += TOUCH_SLICE_SLOTS) {
+      const end = Math.min(at + TOUCH_SLICE_SLOTS, capacity)
+      slotKey.fill(0, at, end)
+      slotHash.fill(0, at, end)
+      slotOffset.fill(0, at, end)
+      await nextTick()
+    }
     const mask = capacity - 1
     for (let i = 0; i < oldKey.length; i++) {
       const ref = oldKey[i]!
-      if (ref === 0) continue
-      let slot = oldHash[i]! & mask
-      while (this.#slotKey[slot] !== 0) slot = (slot + 1) & mask
-      this.#slotKey[slot] = ref
-      this.#slotHash[slot] = oldHash[i]!
-      this.#slotOffset[slot] = oldOffset[i]!
+      if (ref !== 0) {
+        let slot = oldHash[i]! & mask
+        while (slotKey[slot] !== 0) slot = (slot + 1) & mask
+        slotKey[slot] = ref
+        slotHash[slot] = oldHash[i]!
+        slotOffset[slot] = oldOffset[i]!
+      }
+      if ((i + 1) % REHASH_SLICE_SLOTS === 0) await nextTick()
     }
+    this.#capacity = capacity
+    this.#slotKey = slotKey
+    this.#slotHash = slotHash
+    this.#slotOffset = slotOffset
   }
 }

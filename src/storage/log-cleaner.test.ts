@@ -172,6 +172,12 @@ test('a cleaned batch keeps its header (base offset, last offset, producer, sequ
   const p9 = reopened.producerStateManager.lastEntry(9)!
   assert.deepEqual([p9.producerEpoch, p9.batches.at(-1)!.lastSeq, p9.batches.at(-1)!.lastOffset], [2, 42, 8])
   assert.equal(reopened.producerStateManager.lastEntry(8)!.batches.at(-1)!.lastSeq, 1)
+  // Once producer 9 has written again, its empty batch no longer ends its history and goes.
+  await append(reopened, [{ key: 'v', value: 'v1' }], T0 + 50, { producerId: 9, producerEpoch: 2, baseSequence: 43 })
+  await append(reopened, [{ key: 'x3', value: 'newer' }], T0 + 60)
+  await reopened.roll()
+  assert.equal(await (await newCleaner(f.root, [{ tp: f.tp, logDir: f.root, log: reopened }], f.time)).cleaner.cleanFilthiestLog(), true)
+  assert.deepEqual((await readBatches(reopened)).map((b) => [b.baseOffset, b.records.length, b.producerId]), [[3, 2, 7], [6, 1, 8], [9, 2, -1], [11, 1, 9], [12, 1, -1]])
   await reopened.close()
   await rm(f.root, { recursive: true })
 })

@@ -11,8 +11,9 @@
  *   base sequence, timestamp type, transactional bit and compression codec
  *   (`buildRetainedRecordsInto` with `overrideLastOffset`). The surviving
  *   records keep their offset deltas, so offsets keep increasing with gaps.
- * - No record stays: the batch is dropped, unless it holds the last offset
- *   of a producer the log still tracks; then an empty batch with the same
+ * - No record stays (or the batch was already empty): the batch is dropped,
+ *   unless it holds the last offset of a producer the log still tracks; then
+ *   an empty batch with the same
  *   header fields is kept (`BatchRetention.RETAIN_EMPTY`,
  *   `DefaultRecordBatch.writeEmptyHeader`), so the producer's sequence and
  *   epoch survive a restart that rebuilds producer state from the log.
@@ -78,14 +79,16 @@ export async function filterBatch(batch: RecordBatchView, filter: RecordFilter):
   const result = (bytes: Buffer | null, horizon: number): FilteredBatch => ({
     bytes, recordsRead, recordsRetained: retained.length, tombstoneHorizonMs: containsTombstones ? horizon : NO_TIMESTAMP,
   })
+  if (retained.length === 0) {
+    // An already empty batch is written again only while it still ends its producer's history.
+    const keep = filter.retainEmptyBatch(batch)
+    return result(keep ? (recordsRead === 0 ? batch.bytes : emptyBatch(decoded)) : null, NO_TIMESTAMP)
+  }
   const existingHorizon = deleteHorizonMs(batch)
   const setHorizon = containsTombstones && existingHorizon === NO_TIMESTAMP && filter.deleteRetentionMs < MAX_DELETE_RETENTION_MS
   if (retained.length === recordsRead && !setHorizon) return result(batch.bytes, existingHorizon)
-  if (retained.length > 0) {
-    const horizon = setHorizon ? filter.currentTimeMs + filter.deleteRetentionMs : existingHorizon
-    return result(await rebuild(decoded, retained, horizon), horizon)
-  }
-  return result(filter.retainEmptyBatch(batch) ? emptyBatch(decoded) : null, NO_TIMESTAMP)
+  const horizon = setHorizon ? filter.currentTimeMs + filter.deleteRetentionMs : existingHorizon
+  return result(await rebuild(decoded, retained, horizon), horizon)
 }
 
 /** The batch with only `retained`, header fields kept (Kafka's `buildRetainedRecordsInto`). */

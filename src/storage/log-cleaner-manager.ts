@@ -77,7 +77,7 @@ export function cleanableOffsets(log: UnifiedLog, checkpoint: number | undefined
   }
   // Whole segments only: the one holding the uncleanable offset is not cleaned.
   const holding = log.logSegments(uncleanable, uncleanable + 1)[0]
-  const firstUncleanableOffset = Math.max(firstDirtyOffset, holding !== undefined ? Math.min(holding.baseOffset, uncleanable) : uncleanable)
+  const firstUncleanableOffset = Math.max(firstDirtyOffset, holding?.baseOffset ?? uncleanable)
   return { firstDirtyOffset, firstUncleanableOffset, reset }
 }
 
@@ -101,7 +101,6 @@ function sizeOf(log: UnifiedLog, from: number, to: number): number {
 }
 
 export class LogCleanerManager {
-  readonly #logDirs: readonly string[]
   /** Per log dir: partition key -> first dirty offset. */
   readonly #checkpoints = new Map<string, Map<string, number>>()
   /** Partition key -> earliest tombstone delete horizon in the clean section; NO_TIMESTAMP for none. */
@@ -109,13 +108,11 @@ export class LogCleanerManager {
   /** Partitions whose cleaning failed unexpectedly; skipped until restart (Kafka's uncleanable partitions). */
   readonly #uncleanable = new Set<string>()
 
-  private constructor(logDirs: readonly string[]) {
-    this.#logDirs = logDirs
-  }
+  private constructor() {}
 
   /** Reads every log dir's cleaner-offset-checkpoint. */
   static async load(logDirs: readonly string[]): Promise<LogCleanerManager> {
-    const m = new LogCleanerManager(logDirs)
+    const m = new LogCleanerManager()
     for (const dir of logDirs) m.#checkpoints.set(dir, await readOffsetCheckpoint(join(dir, CLEANER_OFFSET_CHECKPOINT)))
     return m
   }
@@ -164,7 +161,7 @@ export class LogCleanerManager {
   /**
    * The compacted log to clean next, or null (Kafka's
    * `grabFilthiestCompactedLog`): the dirtiest of those due, else one whose
-   * tombstones may go. `mayClean` excludes logs (e.g. being deleted).
+   * tombstones may go. Logs that failed to clean before are skipped.
    */
   async grabFilthiestCompactedLog(logs: readonly CleanableLog[], nowMs: number): Promise<LogToClean | null> {
     const dirty: LogToClean[] = []
@@ -206,10 +203,5 @@ export class LogCleanerManager {
       this.#tombstoneHorizons.set(key, horizon)
     }
     return horizon
-  }
-
-  /** The dirs this manager checkpoints. */
-  get logDirs(): readonly string[] {
-    return this.#logDirs
   }
 }

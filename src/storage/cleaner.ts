@@ -263,6 +263,7 @@ export class Cleaner {
     return { segments: group.length, tombstoneHorizonMs }
   }
 
+  /** Real elapsed time, not the injected clock: this is about CPU held, which a test's MockTime does not see. */
   async #maybeYield(): Promise<void> {
     const now = SYSTEM_TIME.hiResMs()
     if (now - this.#lastYield < YIELD_EVERY_MS) return

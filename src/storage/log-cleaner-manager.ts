@@ -110,10 +110,22 @@ export class LogCleanerManager {
 
   private constructor() {}
 
-  /** Reads every log dir's cleaner-offset-checkpoint. */
-  static async load(logDirs: readonly string[]): Promise<LogCleanerManager> {
+  /**
+   * Reads every log dir's cleaner-offset-checkpoint. One that cannot be read
+   * is logged and treated as empty, as Kafka does: every log is then dirty
+   * from its start, which costs a full cleaning, never data.
+   */
+  static async load(logDirs: readonly string[], logger: { warn(message: string): void }): Promise<LogCleanerManager> {
     const m = new LogCleanerManager()
-    for (const dir of logDirs) m.#checkpoints.set(dir, await readOffsetCheckpoint(join(dir, CLEANER_OFFSET_CHECKPOINT)))
+    for (const dir of logDirs) {
+      const path = join(dir, CLEANER_OFFSET_CHECKPOINT)
+      try {
+        m.#checkpoints.set(dir, await readOffsetCheckpoint(path))
+      } catch (e) {
+        logger.warn(`Ignoring ${path}: ${String(e)}; its logs will be cleaned from their start`)
+        m.#checkpoints.set(dir, new Map())
+      }
+    }
     return m
   }
 

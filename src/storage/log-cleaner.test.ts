@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readdir, rm } from 'node:fs/promises'
+import { readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { MockTime } from '../common/time.js'
 import { encodeControlBatch } from '../protocol/records/control-record.js'
@@ -320,6 +320,11 @@ test('the cleaner checkpoint survives a restart: a new cleaner maps only what is
   assert.equal(cleaner.manager.checkpoint(f.root, f.tp), firstEnd)
   assert.equal(await cleaner.cleanFilthiestLog(), true)
   assert.ok(logger.lines.some((l) => l.includes(`dirty offsets ${firstEnd}-${f.log.activeSegmentBaseOffset} mapped`)), logger.lines.join('\n'))
+  // An unreadable checkpoint file is ignored with a warning: everything is dirty again.
+  await writeFile(join(f.root, CLEANER_OFFSET_CHECKPOINT), '0\n1\ngarbage\n')
+  const fresh = await newCleaner(f.root, logs, f.time)
+  assert.equal(fresh.cleaner.manager.checkpoint(f.root, f.tp), undefined)
+  assert.ok(fresh.logger.lines.some((l) => /WARN Ignoring .*cleaner-offset-checkpoint: .*Malformed/.test(l)), fresh.logger.lines.join('\n'))
   // A checkpoint beyond the log end (data lost in a crash) starts over from the log start.
   await cleaner.manager.updateCheckpoint(f.root, f.tp, f.log.logEndOffset + 100)
   for (let i = 0; i < 10; i += 10) await append(f.log, updates(i, 10, 10), T0)

@@ -40,8 +40,6 @@ export interface LogCleanerConfig {
   dedupeBufferSize: number
 }
 
-export const DEFAULT_LOG_CLEANER_CONFIG: LogCleanerConfig = Object.freeze({ enable: true, backoffMs: 15_000, dedupeBufferSize: 128 * 1024 * 1024 })
-
 export interface LogCleanerOptions {
   logDirs: readonly string[]
   config: LogCleanerConfig
@@ -80,7 +78,7 @@ export class LogCleaner {
 
   /** Reads the cleaner checkpoints of every log dir; does not start cleaning. */
   static async create(opts: LogCleanerOptions): Promise<LogCleaner> {
-    return new LogCleaner(opts, await LogCleanerManager.load(opts.logDirs))
+    return new LogCleaner(opts, await LogCleanerManager.load(opts.logDirs, opts.logger))
   }
 
   /** Starts cleaning in the background (Kafka's `LogCleaner.startup`). */

@@ -24,12 +24,12 @@
  */
 import { mkdir, rm } from 'node:fs/promises'
 import { basename } from 'node:path'
+import { fsyncDir } from '../common/atomic-file.js'
 import type { Time } from '../common/time.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { KafkaError, isKafkaError } from '../protocol/kafka-error.js'
 import { LeaderEpochCache, type EpochEndOffset } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
-import { fsyncDir } from '../common/atomic-file.js'
 import { DELETED_FILE_SUFFIX, LogSegment, SWAP_FILE_SUFFIX, type TimestampAndOffset } from './log-segment.js'
 import { LogSegments, loadLog, randomSegmentJitter } from './log-segments.js'
 import { validateAndAssignOffsets, type AppendOrigin, type ValidatedRecords } from './log-validator.js'
@@ -221,10 +221,12 @@ export class UnifiedLog {
   logSegments(from: number, to: number): LogSegment[] {
     return this.#segments.from(from).filter((s) => s.baseOffset < to)
   }
+
   /** False once closed or failed: every further use throws KAFKA_STORAGE_ERROR. */
   get isUsable(): boolean {
     return !this.#closed && this.#failure === undefined
   }
+
   get latestEpoch(): number {
     return this.leaderEpochCache.latestEpoch
   }

@@ -3,13 +3,14 @@
  * partition's UnifiedLog in them. At start-up it reads the checkpoints,
  * notices whether the last shutdown was clean, and opens (recovering where
  * needed) each log; while running it schedules retention, flushes and
- * checkpoints; at shutdown it closes every log, writes the checkpoints and
- * leaves the clean-shutdown marker.
+ * checkpoints, and runs the log cleaner (compaction, log.cleaner.enable); at
+ * shutdown it stops the cleaner, closes every log, writes the checkpoints
+ * and leaves the clean-shutdown marker.
  *
  * Layout per log dir (as Kafka's):
  *   meta.properties, .kafka_cleanshutdown,
  *   recovery-point-offset-checkpoint, log-start-offset-checkpoint,
- *   replication-offset-checkpoint (high watermarks),
+ *   replication-offset-checkpoint (high watermarks), cleaner-offset-checkpoint,
  *   <topic>-<partition>/ with partition.metadata (the topic id).
  */
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
@@ -18,6 +19,7 @@ import type { Logger } from '../common/logger.js'
 import type { Time } from '../common/time.js'
 import { parseTopicPartitionDir, topicPartitionKey, type TopicPartition } from '../common/topic-partition.js'
 import type { LogConfig } from './log-config.js'
+import { LogCleaner, type LogCleanerConfig } from './log-cleaner.js'
 import { readOffsetCheckpoint, writeOffsetCheckpoint } from './offset-checkpoint-file.js'
 import { UnifiedLog } from './unified-log.js'
 
@@ -43,6 +45,8 @@ export interface LogManagerOptions {
   logStartOffsetCheckpointIntervalMs: number
   /** producer.id.expiration.ms */
   producerIdExpirationMs: number
+  /** log.cleaner.*: compaction of logs with cleanup.policy compact; absent = no cleaner. */
+  cleaner?: LogCleanerConfig
 }
 
 interface DirState {
@@ -65,6 +69,7 @@ export class LogManager {
   readonly #logs = new Map<string, ManagedLog>()
   readonly #timers: NodeJS.Timeout[] = []
   #shuttingDown = false
+  #cleaner: LogCleaner | undefined
 
   private constructor(opts: LogManagerOptions, dirs: DirState[]) {
     this.#opts = opts
@@ -114,6 +119,13 @@ export class LogManager {
     }
     const dirty = manager.#logs.size > 0 ? dirs.filter((d) => !d.hadCleanShutdown).length : 0
     opts.logger.info(`Loaded ${manager.#logs.size} logs in ${Math.round(opts.time.hiResMs() - started)} ms${dirty ? ` (recovered after an unclean shutdown in ${dirty} log dir(s))` : ''}`)
+    if (opts.cleaner?.enable) {
+      manager.#cleaner = await LogCleaner.create({
+        logDirs: opts.logDirs, config: opts.cleaner, time: opts.time, logger: opts.logger.child('LogCleaner'),
+        logs: () => [...manager.#logs.values()].map((m) => ({ tp: m.tp, logDir: m.dir.dir, log: m.log })),
+      })
+      manager.#cleaner.startup()
+    }
     manager.#schedule()
     return manager
   }
@@ -132,6 +144,11 @@ export class LogManager {
     if (hw !== undefined) log.updateHighWatermark(Math.min(hw, log.logEndOffset))
     this.#logs.set(key, { tp, dir: d, log })
     return log
+  }
+
+  /** The log cleaner, when log.cleaner.enable. */
+  get cleaner(): LogCleaner | undefined {
+    return this.#cleaner
   }
 
   getLog(tp: TopicPartition): UnifiedLog | undefined {
@@ -160,6 +177,8 @@ export class LogManager {
     const m = this.#logs.get(key)
     if (!m) return
     this.#logs.delete(key)
+    // Kafka's abortCleaning: a running cleaning of this log stops (its files go) before the log closes.
+    await this.#cleaner?.abortAndForget(tp, m.dir.dir)
     await m.log.close()
     const dir = join(m.dir.dir, key)
     const doomed = `${dir}.${crypto.randomUUID().replaceAll('-', '')}-delete`
@@ -237,10 +256,11 @@ export class LogManager {
     for (const m of this.#logs.values()) await m.log.flushIfDue()
   }
 
-  /** Clean shutdown: close (flush) every log, write all checkpoints, then the marker. */
+  /** Clean shutdown: stop the cleaner (a running pass is aborted), close (flush) every log, write all checkpoints, then the marker. */
   async shutdown(): Promise<void> {
     this.#shuttingDown = true
     for (const t of this.#timers) clearInterval(t)
+    await this.#cleaner?.shutdown()
     for (const m of this.#logs.values()) await m.log.close()
     await this.checkpointRecoveryPoints()
     await this.checkpointLogStartOffsets()

@@ -12,7 +12,7 @@
  * decides when (flush.messages/flush.ms, roll, close).
  */
 import { constants } from 'node:fs'
-import { open, rename, rm } from 'node:fs/promises'
+import { open, rename, rm, utimes } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Time } from '../common/time.js'
@@ -70,6 +70,8 @@ export interface TimestampAndOffset {
 
 const HEADER_CHUNK_BYTES = 64 * 1024
 const RECOVERY_CHUNK_BYTES = 1024 * 1024
+/** What `batches()` reads per file read (Kafka's cleaner reads `log.cleaner.io.buffer.size` / 2 at a time). */
+const BATCH_CHUNK_BYTES = 1024 * 1024
 
 /** Reads the batch header at buf[pos]; null if the length or magic is impossible (corruption). */
 function parseHeader(buf: Buffer, pos: number, position: number): BatchHeader | null {
@@ -202,6 +204,35 @@ export class LogSegment {
     return this.#maxTimestampSoFar >= 0 ? this.#maxTimestampSoFar : this.#lastModifiedMs
   }
 
+  /** The log file's modification time as this segment knows it (Kafka's `lastModified`). */
+  get lastModifiedMs(): number {
+    return this.#lastModifiedMs
+  }
+
+  /**
+   * Sets the log file's modification time (Kafka's `lastModified_=`): the
+   * cleaner gives a cleaned segment the time of the newest segment it
+   * replaces, so retention by time of an empty segment and the loader see
+   * the data's age, not the cleaning's.
+   */
+  async setLastModified(ms: number): Promise<void> {
+    await utimes(this.logPath, ms / 1000, ms / 1000)
+    this.#lastModifiedMs = ms
+  }
+
+  /**
+   * maxTimestamp of the first batch, NO_TIMESTAMP when empty (Kafka's
+   * `getFirstBatchTimestamp`; max.compaction.lag.ms counts from it). Cached:
+   * it is the timestamp segment.ms rolls count from too.
+   */
+  async firstBatchTimestamp(): Promise<number> {
+    if (this.#rollingBasedTimestamp === undefined && this.#size > 0) {
+      const first = await this.#readHeaderAt(0)
+      this.#rollingBasedTimestamp = first ? first.maxTimestamp : NO_TIMESTAMP
+    }
+    return this.#rollingBasedTimestamp ?? NO_TIMESTAMP
+  }
+
   /** Reads the entries of both indexes into memory (needed before lookups, appends, truncation). */
   async loadIndexes(): Promise<void> {
     await this.offsetIndex.load()
@@ -227,11 +258,7 @@ export class LogSegment {
 
   /** Kafka's `timeWaitedForRoll`: by record time when the first batch has a timestamp, else by the clock since creation. */
   async #timeWaitedForRoll(now: number, messageTimestamp: number): Promise<number> {
-    if (this.#rollingBasedTimestamp === undefined && this.#size > 0) {
-      const first = await this.#readHeaderAt(0)
-      this.#rollingBasedTimestamp = first ? first.maxTimestamp : NO_TIMESTAMP
-    }
-    const ts = this.#rollingBasedTimestamp ?? NO_TIMESTAMP
+    const ts = await this.firstBatchTimestamp()
     return ts >= 0 ? messageTimestamp - ts : now - this.#created
   }
 
@@ -313,6 +340,37 @@ export class LogSegment {
       if (h === null || pos + h.sizeInBytes > end) return
       yield h
       pos += h.sizeInBytes
+    }
+  }
+
+  /**
+   * Every batch of the segment as it is now, oldest first, read 1 MiB at a
+   * time (one file read per chunk rather than per batch: the cleaner reads
+   * whole segments). Each chunk is a fresh buffer, so a view stays valid
+   * after the iteration moves on. Stops at the first torn or impossible
+   * batch, as `headersFrom` does.
+   */
+  async *batches(end = this.#size): AsyncGenerator<RecordBatchView> {
+    let pos = 0
+    while (pos + RECORD_BATCH_OVERHEAD <= end) {
+      let chunk = Buffer.allocUnsafe(Math.min(BATCH_CHUNK_BYTES, end - pos))
+      let n = await readAtMost(this.#fh, chunk, pos)
+      let h = n >= RECORD_BATCH_OVERHEAD ? parseHeader(chunk, 0, pos) : null
+      if (h === null || pos + h.sizeInBytes > end) return
+      if (h.sizeInBytes > n) {
+        // A batch larger than a chunk: read it whole.
+        chunk = Buffer.allocUnsafe(h.sizeInBytes)
+        n = await readAtMost(this.#fh, chunk, pos)
+        if (n < h.sizeInBytes) return
+      }
+      let at = 0
+      while (h !== null && at + h.sizeInBytes <= n) {
+        yield new RecordBatchView(chunk, at)
+        at += h.sizeInBytes
+        h = at + RECORD_BATCH_OVERHEAD <= n ? parseHeader(chunk, at, pos + at) : null
+        if (h !== null && pos + at + h.sizeInBytes > end) return
+      }
+      pos += at
     }
   }
 

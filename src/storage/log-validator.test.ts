@@ -251,10 +251,34 @@ test('CreateTime limits are checked per record, not only at the batch bounds', (
   assert.equal(validate(v2({ baseTimestamp: 0, deltas: [0] }), { config: config({ ...limits, messageTimestampType: 'LogAppendTime' }) }).maxTimestamp, NOW)
 })
 
-test('a compacted topic rejects records without a key', () => {
-  const compacted = config({ cleanupPolicy: ['compact'] })
-  assertRejectedUntouched(v2({ keys: ['a', null, 'c'] }), ErrorCode.INVALID_RECORD, { config: compacted })
-  assert.equal(validate(v2({ keys: ['a', 'b', 'c'] }), { config: compacted }).lastOffset, 102)
+test('a compacted topic rejects records without a key: INVALID_RECORD with Kafka\'s message, nothing modified', () => {
+  for (const cleanupPolicy of [['compact'], ['compact', 'delete']] as const) {
+    const compacted = config({ cleanupPolicy })
+    const input = v2({ count: 4, keys: ['a', null, 'c', null] })
+    const before = Buffer.from(input)
+    assert.throws(
+      () => validateAndAssignOffsets(input, { nextOffset: 100, leaderEpoch: 7, config: compacted, nowMs: NOW, origin: 'client', topicPartition: 'orders-3' }),
+      (e: unknown) => {
+        assert.ok(isKafkaError(e))
+        assert.equal(e.errorCode, 87)
+        assert.equal(e.errorCode, ErrorCode.INVALID_RECORD)
+        assert.equal(
+          e.errorMessage,
+          'One or more records have been rejected due to 2 record errors in total, and only showing the first three errors at most: ' +
+            "[RecordError(batchIndex=1, message='Compacted topic cannot accept message without key in topic partition orders-3.'), " +
+            "RecordError(batchIndex=3, message='Compacted topic cannot accept message without key in topic partition orders-3.')]",
+        )
+        return true
+      },
+    )
+    assert.deepEqual(input, before, 'the batch is not touched')
+    // Compressed and legacy (magic 0/1; the second message has no key) records are checked too.
+    assertRejectedUntouched(v2({ keys: [null], compression: CompressionType.Gzip }), ErrorCode.INVALID_RECORD, { config: compacted })
+    assertRejectedUntouched(encodeLegacyMessageSet(legacyMessages(1, 2)), ErrorCode.INVALID_RECORD, { config: compacted })
+    assert.equal(validate(v2({ keys: ['a', 'b', 'c'] }), { config: compacted }).lastOffset, 102)
+  }
+  // A topic that only deletes takes keyless records.
+  assert.equal(validate(v2({ count: 2, keys: [null, null] })).lastOffset, 101)
 })
 
 // ---------------------------------------------------------------- recompression

@@ -96,6 +96,8 @@ export interface ValidateOptions {
   /** The broker's clock (Time.nowMs()): LogAppendTime and timestamp limits. */
   nowMs: number
   origin: AppendOrigin
+  /** `topic-partition`, for Kafka's error messages that name it. */
+  topicPartition?: string
 }
 
 const MAGIC_OFFSET = HEADER_SIZE_UP_TO_MAGIC - 1
@@ -223,7 +225,7 @@ function validateV2(input: Buffer, opts: ValidateOptions): ValidatedRecords {
     const errors = new RecordErrors()
     decoded.records.forEach((r, i) => {
       const ts = recordTimestamp(decoded!, r)
-      errors.add(i, keyError(config, r.key) ?? timestampError(config, nowMs, ts, batchLogAppendTime))
+      errors.add(i, keyError(opts, r.key) ?? timestampError(config, nowMs, ts, batchLogAppendTime))
       if (ts > recordsMaxTimestamp) recordsMaxTimestamp = ts
     })
     errors.throwIfAny()
@@ -351,7 +353,7 @@ function validateLegacy(input: Buffer, opts: ValidateOptions): ValidatedRecords 
   const errors = new RecordErrors()
   set.messages.forEach((m, i) => {
     const batchLogAppendTime = m.magic === 1 && (m.attributes & LegacyAttributes.TIMESTAMP_TYPE) !== 0
-    errors.add(i, keyError(config, m.key) ?? timestampError(config, nowMs, legacyTimestamp(m), batchLogAppendTime))
+    errors.add(i, keyError(opts, m.key) ?? timestampError(config, nowMs, legacyTimestamp(m), batchLogAppendTime))
   })
   errors.throwIfAny()
 
@@ -407,10 +409,14 @@ function recordTimestamp(batch: RecordBatch, r: KafkaRecord): number {
   return batch.attributes & BatchAttributes.TIMESTAMP_TYPE ? batch.maxTimestamp : batch.baseTimestamp + r.timestampDelta
 }
 
-/** LogValidator.validateKey: a compacted topic needs keys. */
-function keyError(config: LogConfig, key: Buffer | null): RecordError | null {
-  if (key === null && isCompacted(config)) {
-    return { errorCode: ErrorCode.INVALID_RECORD, message: 'compacted topic cannot accept a message without key' }
+/**
+ * LogValidator.validateKey: a compacted topic needs keys, since the cleaner
+ * keeps the latest record per key and would have nothing to keep a keyless
+ * one by. Kafka's message, word for word.
+ */
+function keyError(opts: ValidateOptions, key: Buffer | null): RecordError | null {
+  if (key === null && isCompacted(opts.config)) {
+    return { errorCode: ErrorCode.INVALID_RECORD, message: `Compacted topic cannot accept message without key in topic partition ${opts.topicPartition ?? 'unknown'}.` }
   }
   return null
 }
@@ -441,8 +447,9 @@ interface RecordError {
 
 /**
  * LogValidator.processRecordErrors: all records are checked; any timestamp
- * error makes it INVALID_TIMESTAMP, else INVALID_RECORD; the message names
- * at most the first three.
+ * error makes it INVALID_TIMESTAMP, else INVALID_RECORD with Kafka's
+ * message (`RecordValidationException`), which names at most the first
+ * three records as `RecordError(batchIndex=i, message='...')`.
  */
 class RecordErrors {
   readonly #errors: Array<RecordError & { index: number }> = []
@@ -454,8 +461,14 @@ class RecordErrors {
   throwIfAny(): void {
     const errors = this.#errors
     if (errors.length === 0) return
-    const code = errors.some((e) => e.errorCode === ErrorCode.INVALID_TIMESTAMP) ? ErrorCode.INVALID_TIMESTAMP : ErrorCode.INVALID_RECORD
-    const shown = errors.slice(0, 3).map((e) => `record ${e.index}: ${e.message}`).join('; ')
-    fail(code, `${errors.length} record(s) rejected: ${shown}`)
+    if (errors.some((e) => e.errorCode === ErrorCode.INVALID_TIMESTAMP)) {
+      const shown = errors.slice(0, 3).map((e) => `record ${e.index}: ${e.message}`).join('; ')
+      fail(ErrorCode.INVALID_TIMESTAMP, `${errors.length} record(s) rejected: ${shown}`)
+    }
+    const shown = errors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.index}, message='${e.message}')`).join(', ')
+    fail(
+      ErrorCode.INVALID_RECORD,
+      `One or more records have been rejected due to ${errors.length} record errors in total, and only showing the first three errors at most: [${shown}]`,
+    )
   }
 }

@@ -351,6 +351,18 @@ export class ProducerStateManager {
     })
   }
 
+  /**
+   * Deletes the snapshot at exactly `offset`, if there is one (Kafka's
+   * `removeAndMarkSnapshotForDeletion`): the log cleaner merged away the
+   * segment it was taken at, and without this every roll of a compacted log
+   * would leave a snapshot file behind for good.
+   */
+  deleteSnapshot(offset: number): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#snapshots.includes(offset)) await this.#deleteSnapshot(offset)
+    })
+  }
+
   #onLogStartOffsetIncremented(logStartOffset: number): void {
     if (this.#mapEndOffset < logStartOffset) this.#mapEndOffset = logStartOffset
     this.#lastSnapOffset = this.latestSnapshotOffset ?? logStartOffset

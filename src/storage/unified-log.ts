@@ -11,7 +11,10 @@
  * its size before the first await, and appends only ever write beyond those.
  * Deleted segments are renamed `.deleted` and closed only after
  * file.delete.delay.ms, so a read that already holds one still completes
- * (Kafka's asynchronous delete, for the same reason).
+ * (Kafka's asynchronous delete, for the same reason). The log cleaner
+ * writes its cleaned segments outside the queue and swaps them in through
+ * it (`replaceSegments`), so a swap never interleaves with a roll,
+ * retention, truncation or close.
  *
  * An I/O error while writing leaves the files in an unknown state; as Kafka
  * takes the log dir offline, the log then refuses every further append and
@@ -20,12 +23,14 @@
  * nothing a reader can see was touched (see #checkReadable).
  */
 import { mkdir, rm } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { fsyncDir } from '../common/atomic-file.js'
 import type { Time } from '../common/time.js'
 import { ErrorCode } from '../protocol/error-codes.js'
 import { KafkaError, isKafkaError } from '../protocol/kafka-error.js'
 import { LeaderEpochCache, type EpochEndOffset } from './leader-epoch-cache.js'
 import type { LogConfig } from './log-config.js'
-import { DELETED_FILE_SUFFIX, LogSegment, type TimestampAndOffset } from './log-segment.js'
+import { DELETED_FILE_SUFFIX, LogSegment, SWAP_FILE_SUFFIX, type TimestampAndOffset } from './log-segment.js'
 import { LogSegments, loadLog, randomSegmentJitter } from './log-segments.js'
 import { validateAndAssignOffsets, type AppendOrigin, type ValidatedRecords } from './log-validator.js'
 import { ProducerStateManager } from './producer-state-manager.js'
@@ -94,6 +99,14 @@ export class UnexpectedAppendOffsetError extends Error {
     this.name = 'UnexpectedAppendOffsetError'
   }
 }
+
+/**
+ * The points of a segment swap (`replaceSegments`) after which the files are
+ * in a state the loader must recover from, in order: the cleaned segment is
+ * `.swap`; one more old segment is `.deleted`; the new segment has its final
+ * name. Tests stop there to copy the directory as a crash would leave it.
+ */
+export type SwapStep = 'renamed-to-swap' | 'old-segment-deleted' | 'swapped-in'
 
 /** Errors that mean "no space left", not damaged files (see #checkReadable). */
 const DISK_FULL_ERRNOS = new Set(['ENOSPC', 'EDQUOT'])
@@ -198,6 +211,22 @@ export class UnifiedLog {
   segmentBaseOffsets(): number[] {
     return this.#segments.values().map((s) => s.baseOffset)
   }
+
+  /**
+   * The segments holding offsets in [from, to), oldest first (Kafka's
+   * `logSegments(from, to)`): the one holding `from` and every later one
+   * whose base is below `to`. A copy, for the cleaner to read; segments only
+   * change through this log.
+   */
+  logSegments(from: number, to: number): LogSegment[] {
+    return this.#segments.from(from).filter((s) => s.baseOffset < to)
+  }
+
+  /** False once closed or failed: every further use throws KAFKA_STORAGE_ERROR. */
+  get isUsable(): boolean {
+    return !this.#closed && this.#failure === undefined
+  }
+
   get latestEpoch(): number {
     return this.leaderEpochCache.latestEpoch
   }
@@ -234,7 +263,7 @@ export class UnifiedLog {
   async #append(records: Buffer, origin: AppendOrigin, leaderEpoch: number): Promise<LogAppendInfo> {
     this.#checkUsable()
     const now = this.#time.nowMs()
-    const v = validateAndAssignOffsets(records, { nextOffset: this.#logEndOffset, leaderEpoch, config: this.#config, nowMs: now, origin })
+    const v = validateAndAssignOffsets(records, { nextOffset: this.#logEndOffset, leaderEpoch, config: this.#config, nowMs: now, origin, topicPartition: basename(this.dir) })
     const info = this.#appendInfo(v)
     if (v.batches.length === 0) return info
     if (origin === 'replication' && v.firstOffset < this.#logEndOffset) throw new UnexpectedAppendOffsetError(v.firstOffset, this.#logEndOffset)
@@ -344,7 +373,9 @@ export class UnifiedLog {
       fetchOffsetMetadata: { messageOffset: startOffset, segmentBaseOffset: segment?.baseOffset ?? -1, relativePositionInSegment: position },
     })
     if (startOffset >= upTo) return empty(startOffset === logEndOffset && segment !== undefined && segment === this.#segments.last ? segment.size : -1)
+    const tried = new Set<LogSegment>()
     while (segment !== undefined) {
+      tried.add(segment)
       const r = await segment.read(startOffset, maxBytes, upTo, minOneMessage)
       if (r !== null) {
         return {
@@ -352,7 +383,11 @@ export class UnifiedLog {
           fetchOffsetMetadata: { messageOffset: startOffset, segmentBaseOffset: segment.baseOffset, relativePositionInSegment: r.position },
         }
       }
-      segment = this.#segments.higherSegment(segment.baseOffset)
+      // The cleaner may have swapped a merged segment in while this one was
+      // read (replaceSegments): the segment after this one is then past the
+      // merged data, so look for the start offset again before moving on.
+      const floor = this.#segments.floorSegment(startOffset)
+      segment = floor !== undefined && !tried.has(floor) ? floor : this.#segments.higherSegment(segment.baseOffset)
     }
     return empty(-1)
   }
@@ -423,6 +458,56 @@ export class UnifiedLog {
       await this.#incrementLogStartOffset(this.#segments.first!.baseOffset)
     })
     return deletable.length
+  }
+
+  // ---------------------------------------------------------------- compaction
+
+  /**
+   * Swaps a segment the log cleaner wrote for the consecutive, non-active
+   * `oldSegments` it was cleaned from (Kafka's `replaceSegments`).
+   * `newSegment` has their first base offset, holds every record of theirs
+   * that survived cleaning, and is flushed under its `.cleaned` name. In the
+   * log's serial queue, so no roll, retention, truncation or close runs in
+   * between, and in the order the loader (log-segments.ts `loadLog`)
+   * completes or discards after a crash:
+   * 1. `.cleaned` -> `.swap`: from here the loader finishes the swap;
+   * 2. the new segment replaces the old ones in memory, in one synchronous
+   *    step, so a reader sees either the old segments or the new one;
+   * 3. each old segment -> `.deleted`, deleted after file.delete.delay.ms
+   *    (a reader holding one finishes first), with its producer snapshot
+   *    unless the new segment starts there;
+   * 4. `.swap` -> final name, then the directory is fsynced.
+   * Returns false, changing nothing, when an old segment has left the log
+   * meanwhile (retention of a compact,delete log, truncation); the caller
+   * then deletes `newSegment`. `afterStep` is for tests (`SwapStep`).
+   */
+  replaceSegments(newSegment: LogSegment, oldSegments: readonly LogSegment[], afterStep?: (step: SwapStep) => Promise<void>): Promise<boolean> {
+    return this.#serial(async () => {
+      this.#checkUsable()
+      const first = oldSegments[0]
+      if (first === undefined || newSegment.baseOffset !== first.baseOffset) {
+        throw new RangeError(`cleaned segment ${newSegment.baseOffset} does not start where the replaced segments do (${first?.baseOffset})`)
+      }
+      const active = this.#segments.last!
+      if (oldSegments.some((s) => s === active || this.#segments.get(s.baseOffset) !== s)) return false
+      await this.#io(async () => {
+        // A background flush (after a roll) may still be writing an old segment's indexes.
+        await Promise.allSettled([...this.#background])
+        await newSegment.changeSuffix(SWAP_FILE_SUFFIX)
+        await afterStep?.('renamed-to-swap')
+        for (const s of oldSegments) this.#segments.remove(s.baseOffset)
+        this.#segments.add(newSegment)
+        for (const s of oldSegments) {
+          await this.#scheduleDelete(s)
+          if (s.baseOffset !== newSegment.baseOffset) await this.producerStateManager.deleteSnapshot(s.baseOffset)
+          await afterStep?.('old-segment-deleted')
+        }
+        await newSegment.changeSuffix('')
+        await fsyncDir(this.dir)
+        await afterStep?.('swapped-in')
+      })
+      return true
+    })
   }
 
   /** Renames to `.deleted` now, deletes after file.delete.delay.ms (Kafka's `deleteSegmentFiles`). */

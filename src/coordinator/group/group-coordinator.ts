@@ -97,7 +97,13 @@ export class GroupCoordinator {
   }
 
   startup(): void {
-    this.manager.startup()
+    // Members read back from the log get a session like any other: one that
+    // never returns (it died while the broker was down) is removed when its
+    // session times out, instead of holding up every rebalance of its group
+    // until its rebalance timeout (Kafka's onGroupLoaded).
+    this.manager.startup((group) => {
+      for (const member of group.members.values()) this.#scheduleHeartbeat(group, member)
+    })
   }
 
   shutdown(): void {

@@ -85,10 +85,15 @@ export class GroupMetadataManager {
     readonly logger: Logger,
   ) {}
 
-  /** Loads every partition of an existing topic and starts the offset-expiry schedule. */
-  startup(): void {
+  /**
+   * Loads every partition of an existing topic and starts the offset-expiry
+   * schedule. `onGroupLoaded` runs for each group read back (Kafka's
+   * GroupCoordinator.onGroupLoaded), before its partition stops answering
+   * COORDINATOR_LOAD_IN_PROGRESS.
+   */
+  startup(onGroupLoaded: (group: ClassicGroup) => void = () => {}): void {
     const n = this.log.partitionCount()
-    if (n !== null) for (let p = 0; p < n; p++) void this.loadPartition(p)
+    if (n !== null) for (let p = 0; p < n; p++) void this.loadPartition(p, onGroupLoaded)
     this.#expiryTimer = setInterval(() => void this.expireOffsets(), this.config.offsetsRetentionCheckIntervalMs)
     this.#expiryTimer.unref()
   }
@@ -178,7 +183,7 @@ export class GroupMetadataManager {
   // ---- loading ----
 
   /** Replays one partition of __consumer_offsets into the cache (Kafka's loadGroupsAndOffsets). */
-  async loadPartition(partition: number): Promise<void> {
+  async loadPartition(partition: number, onGroupLoaded: (group: ClassicGroup) => void = () => {}): Promise<void> {
     if (this.#loading.has(partition)) return
     this.#loading.add(partition)
     const started = this.time.hiResMs()
@@ -227,7 +232,7 @@ export class GroupMetadataManager {
         const byTp = offsets.get(groupId)
         const meta = groupValues.get(groupId)?.value
         if (!meta && (!byTp || byTp.size === 0)) continue
-        this.#restoreGroup(groupId, meta ?? null, byTp ? [...byTp.values()] : [])
+        onGroupLoaded(this.#restoreGroup(groupId, meta ?? null, byTp ? [...byTp.values()] : []))
       }
       for (const groupId of removedGroups) if (!groupValues.has(groupId) && !(offsets.get(groupId)?.size)) this.groups.delete(groupId)
       if (records > 0) {
@@ -240,7 +245,7 @@ export class GroupMetadataManager {
     }
   }
 
-  #restoreGroup(groupId: string, meta: GroupMetadataValue | null, offsets: { tp: TopicPartition; committed: CommittedOffset }[]): void {
+  #restoreGroup(groupId: string, meta: GroupMetadataValue | null, offsets: { tp: TopicPartition; committed: CommittedOffset }[]): ClassicGroup {
     const group = new ClassicGroup(groupId, this.time.nowMs())
     if (meta) {
       group.generationId = meta.generation
@@ -256,6 +261,7 @@ export class GroupMetadataManager {
     }
     for (const o of offsets) group.setOffset(o.tp, o.committed)
     this.groups.set(groupId, group)
+    return group
   }
 
   // ---- expiry ----

@@ -13,7 +13,9 @@ import {
   DeleteGroupsApi,
   DescribeGroupsApi,
   FindCoordinatorApi,
+  HeartbeatApi,
   ListGroupsApi,
+  OffsetCommitApi,
   OffsetDeleteApi,
   OffsetFetchApi,
   type DescribeGroupsResponseDescribedGroup,
@@ -59,6 +61,25 @@ export async function committedOffsets(raw: RawClient, groupId: string, topic: s
   assert.equal(res.errorCode, 0, `OffsetFetch error for ${groupId}`)
   const byPartition = new Map(res.topics[0]!.partitions.map((p) => [p.partitionIndex, Number(p.committedOffset)]))
   return Array.from({ length: partitions }, (_, p) => byPartition.get(p)!)
+}
+
+/** Heartbeat v4 (with group.instance.id); returns the error code. */
+export async function heartbeat(raw: RawClient, groupId: string, memberId: string, groupInstanceId: string | null, generationId: number): Promise<number> {
+  const res = await raw.request(HeartbeatApi, 4, { ...HeartbeatApi.request.create(), groupId, memberId, groupInstanceId, generationId })
+  return res.errorCode
+}
+
+/** OffsetCommit v8 of one partition as (generation, member id); returns the partition's error code. */
+export async function commitOffset(raw: RawClient, c: { groupId: string; generationId: number; memberId: string; topic: string; partition: number; offset: number }): Promise<number> {
+  const res = await raw.request(OffsetCommitApi, 8, {
+    ...OffsetCommitApi.request.create(),
+    groupId: c.groupId,
+    generationIdOrMemberEpoch: c.generationId,
+    memberId: c.memberId,
+    groupInstanceId: null,
+    topics: [{ name: c.topic, partitions: [{ partitionIndex: c.partition, committedOffset: BigInt(c.offset), committedLeaderEpoch: -1, commitTimestamp: -1n, committedMetadata: null }] }],
+  })
+  return res.topics[0]!.partitions[0]!.errorCode
 }
 
 /** DeleteGroups v2 of one group; returns its error code. */

@@ -212,8 +212,11 @@ export class KafkaServer {
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       this.#logger.info('Shutting down')
-      await this.#socketServer?.stop()
+      // The coordinator first: it answers the JoinGroup and SyncGroup requests
+      // parked for a rebalance, which the socket server would otherwise wait
+      // for until its shutdown timeout (a rebalance can wait minutes).
       this.#groupCoordinator?.shutdown()
+      await this.#socketServer?.stop()
       this.#replicaManager?.shutdown()
       await this.#logManager?.shutdown()
       this.#logger.info('Shut down cleanly')

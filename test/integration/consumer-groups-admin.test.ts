@@ -2,7 +2,8 @@
  * The group admin APIs and the less common membership cases against a
  * broker process with real members: DescribeGroups, ListGroups (with a
  * states filter), DeleteGroups, OffsetDelete, static membership (KIP-345)
- * and commits with generation -1 for manually assigned partitions.
+ * and commits with generation -1 for manually assigned partitions; and a
+ * broker stopping while a rebalance waits.
  * Error codes are read over Brook's own codecs (RawClient); kafkajs's admin
  * and kafka-python cross-check what a client sees.
  */
@@ -13,9 +14,10 @@ import type { Kafka as KafkaClient } from 'kafkajs'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { ConsumerProtocolSubscriptionSpec } from '../../src/protocol/messages/consumer-protocol-subscription.js'
 import { Reader } from '../../src/protocol/reader.js'
-import { removeDir, run, startBrokerProcess, SYSTEM_PYTHON, type BrokerProcess } from './broker-process.js'
+import { JoinGroupApi, SyncGroupApi } from '../../src/protocol/messages/index.js'
+import { pollUntil, removeDir, run, startBrokerProcess, SYSTEM_PYTHON, type BrokerProcess } from './broker-process.js'
 import { GROUP_TEST_BROKER_CONFIG, GroupMember, partitionKeys, RDKAFKA_FAST, splitAssignment } from './group-member.js'
-import { commitOffset, committedOffsets, consumedAll, decodeAssignment, deleteGroup, describeGroup, expectedKeys, heartbeat, listGroups, offsetDelete, produceRound } from './group-requests.js'
+import { commitOffset, committedOffsets, consumedAll, decodeAssignment, deleteGroup, describeGroup, expectedKeys, findCoordinator, heartbeat, listGroups, offsetDelete, produceRound } from './group-requests.js'
 import { RawClient } from './raw-client.js'
 
 const require = createRequire(import.meta.url)
@@ -238,6 +240,42 @@ describe('consumer group admin APIs and membership', () => {
     assert.equal(await commitOffset(raw, { groupId: group, generationId: 42, memberId: 'nobody', topic, partition: 0, offset: 9 }), ErrorCode.UNKNOWN_MEMBER_ID)
     assert.equal(await commitOffset(raw, { groupId: group, generationId: -1, memberId: '', topic, partition: 0, offset: 9 }), ErrorCode.NONE)
     assert.deepEqual(await committedOffsets(raw, group, topic, 2), [9, 1])
+  })
+})
+
+describe('broker shutdown during a rebalance', () => {
+  test('a JoinGroup parked for a rebalance is answered NOT_COORDINATOR when the broker stops, instead of holding up the shutdown', async () => {
+    const broker = await startBrokerProcess({ config: GROUP_TEST_BROKER_CONFIG })
+    const [a, b] = [await RawClient.connect(broker.port), await RawClient.connect(broker.port)]
+    try {
+      await findCoordinator(a, 'parked')
+      // JoinGroup v3: no MEMBER_ID_REQUIRED round trip (KIP-394 starts at v4).
+      const join = (c: RawClient) =>
+        c.request(JoinGroupApi, 3, {
+          ...JoinGroupApi.request.create(),
+          groupId: 'parked',
+          sessionTimeoutMs: 30_000,
+          rebalanceTimeoutMs: 60_000,
+          memberId: '',
+          protocolType: 'consumer',
+          protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+        })
+      const joinedA = await join(a)
+      assert.equal(joinedA.errorCode, ErrorCode.NONE)
+      const synced = await a.request(SyncGroupApi, 3, { ...SyncGroupApi.request.create(), groupId: 'parked', generationId: joinedA.generationId, memberId: joinedA.memberId, assignments: [] })
+      assert.equal(synced.errorCode, ErrorCode.NONE)
+      // b's join waits for a to rejoin, which it never does (for up to a's 60 s rebalance timeout).
+      const parked = join(b)
+      await pollUntil('the group is rebalancing', 100, 50, async () => ((await describeGroup(a, 'parked')).groupState === 'PreparingRebalance' ? true : undefined))
+      assert.equal(await broker.stop(), 0)
+      assert.equal((await parked).errorCode, ErrorCode.NOT_COORDINATOR, 'answered, not cut off')
+      assert.doesNotMatch(broker.output(), /shutdown timed out/)
+    } finally {
+      await a.close()
+      await b.close()
+      await broker.stop()
+      await removeDir(broker.logDir)
+    }
   })
 })
 

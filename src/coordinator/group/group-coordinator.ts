@@ -106,6 +106,12 @@ export class GroupCoordinator {
     })
   }
 
+  /**
+   * Stops the coordinator: later requests get COORDINATOR_NOT_AVAILABLE, and
+   * members waiting in JoinGroup or SyncGroup are answered NOT_COORDINATOR
+   * now (Kafka's onGroupUnloaded), so they look for the coordinator again
+   * instead of holding the broker's shutdown until their requests time out.
+   */
   shutdown(): void {
     this.manager.shutdown()
     for (const t of this.#timers.values()) {
@@ -113,7 +119,18 @@ export class GroupCoordinator {
       clearTimeout(t.sync)
     }
     for (const t of this.#pendingTimers.values()) clearTimeout(t)
-    for (const g of this.manager.groups.values()) for (const m of g.members.values()) clearTimeout(m.heartbeatTimer)
+    for (const g of this.manager.groups.values()) {
+      for (const m of g.members.values()) {
+        clearTimeout(m.heartbeatTimer)
+        const join = m.awaitingJoin
+        const sync = m.awaitingSync
+        m.awaitingJoin = undefined
+        m.awaitingSync = undefined
+        join?.({ errorCode: ErrorCode.NOT_COORDINATOR, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: m.memberId, members: [] })
+        sync?.({ errorCode: ErrorCode.NOT_COORDINATOR, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
+      }
+      g.numMembersAwaitingJoin = 0
+    }
   }
 
   /** FindCoordinator for a group: creates __consumer_offsets on first use. */

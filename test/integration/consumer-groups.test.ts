@@ -9,13 +9,15 @@
  * - publish-subscribe: two groups on one topic each read every record.
  * - resume: committed offsets survive a broker restart, and so does a member
  *   that was in the group when the broker stopped (its session must still
- *   expire, else the group waits for it for a whole rebalance timeout).
+ *   expire, else the group waits for it for a whole rebalance timeout);
+ *   members that stay up through a restart carry on in their generation.
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { removeDir, startBrokerProcess, type BrokerProcess } from './broker-process.js'
 import { GROUP_TEST_BROKER_CONFIG, GroupMember, KAFKA_PYTHON_FAST, partitionKeys, RDKAFKA_FAST, splitAssignment } from './group-member.js'
-import { assertExactlyOnce, committedOffsets, consumedAll, consumedCounts, describeGroup, expectedKeys, produceRound } from './group-requests.js'
+import { ErrorCode } from '../../src/protocol/error-codes.js'
+import { assertExactlyOnce, commitOffset, committedOffsets, consumedAll, consumedCounts, deleteGroup, describeGroup, expectedKeys, produceRound } from './group-requests.js'
 import { RawClient } from './raw-client.js'
 
 describe('consumer groups (one broker process)', () => {
@@ -147,6 +149,49 @@ describe('consumer groups across a broker restart', () => {
         assertExactlyOnce(next.records(), topic, expectedSecond, `${group}: nothing re-read, nothing skipped`)
         assert.deepEqual(await committedOffsets(raw, group, topic, 3), second)
       }
+      await raw.close()
+    } finally {
+      await GroupMember.killAll()
+      await broker.stop()
+      await removeDir(logDir)
+    }
+  })
+
+  test('members that stay up while the broker restarts carry on in the same generation, without a rebalance; a deleted group stays deleted', async () => {
+    let broker = await startBrokerProcess({ config: GROUP_TEST_BROKER_CONFIG })
+    const { logDir, port } = broker
+    const topic = 'survive'
+    const group = 'survive-group'
+    const all = partitionKeys(topic, 2)
+    try {
+      let raw = await RawClient.connect(port)
+      assert.equal((await raw.createTopic(topic, { partitions: 2 })).errorCode, 0)
+      const first = await produceRound(raw, topic, 2, 10, 'before')
+      const members = ['m1', 'm2'].map((name) => GroupMember.start({ name, library: 'confluent', bootstrap: broker.bootstrap, group, topics: [topic], config: RDKAFKA_FAST }))
+      const records = () => members.flatMap((m) => m.records())
+      await members[0]!.waitFor('split and read everything', () => splitAssignment(members, all) !== undefined && consumedAll(records(), topic, expectedKeys([0, 0], first)))
+      const memberIds = (await describeGroup(raw, group)).members.map((m) => m.memberId).sort()
+      const rebalanceEvents = () => members.map((m) => m.events.filter((e) => e.event === 'assigned' || e.event === 'revoked').length)
+      const eventsBefore = rebalanceEvents()
+      // Another group's offsets, deleted before the restart: the tombstones must win on load.
+      assert.equal(await commitOffset(raw, { groupId: 'survive-deleted', generationId: -1, memberId: '', topic, partition: 0, offset: 3 }), ErrorCode.NONE)
+      assert.equal(await deleteGroup(raw, 'survive-deleted'), ErrorCode.NONE)
+      await raw.close()
+      assert.equal(await broker.stop(), 0)
+
+      // Same port: the members reconnect to "their" coordinator and heartbeat with the generation they had.
+      broker = await startBrokerProcess({ logDir, port, config: GROUP_TEST_BROKER_CONFIG })
+      raw = await RawClient.connect(port)
+      const second = await produceRound(raw, topic, 2, 10, 'after')
+      await members[0]!.waitFor('read what was produced after the restart', () => consumedAll(records(), topic, expectedKeys([0, 0], second)))
+      assertExactlyOnce(records(), topic, expectedKeys([0, 0], second), 'nothing re-read, nothing skipped')
+      const described = await describeGroup(raw, group)
+      assert.equal(described.groupState, 'Stable')
+      assert.deepEqual(described.members.map((m) => m.memberId).sort(), memberIds, 'the same members')
+      assert.deepEqual(rebalanceEvents(), eventsBefore, 'no member was revoked or assigned anything')
+      assert.deepEqual(await committedOffsets(raw, 'survive-deleted', topic, 2), [-1, -1])
+      assert.equal((await describeGroup(raw, 'survive-deleted')).groupState, 'Dead')
+      await Promise.all(members.map((m) => m.close()))
       await raw.close()
     } finally {
       await GroupMember.killAll()

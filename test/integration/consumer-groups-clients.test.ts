@@ -109,7 +109,7 @@ describe('consumer groups with each client', () => {
     }
   })
 
-  test('kafkajs eachBatch: commits the resolved offsets; the next consumer of the group starts right after them', async () => {
+  test('kafkajs eachBatch: the handler commits each batch; the next consumer of the group starts right after the commits', async () => {
     const topic = 'kjs-each-batch'
     const group = 'kjs-each-batch-group'
     assert.equal((await raw.createTopic(topic, { partitions: 2 })).errorCode, 0)

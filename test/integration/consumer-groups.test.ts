@@ -15,7 +15,7 @@
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { removeDir, startBrokerProcess, type BrokerProcess } from './broker-process.js'
-import { GROUP_TEST_BROKER_CONFIG, GroupMember, KAFKA_PYTHON_FAST, partitionKeys, RDKAFKA_FAST, splitAssignment } from './group-member.js'
+import { GROUP_TEST_BROKER_CONFIG, GroupMember, KAFKA_PYTHON_FAST, partitionKeys, RDKAFKA_FAST, RDKAFKA_SHORT_SESSION, splitAssignment } from './group-member.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { assertExactlyOnce, commitOffset, committedOffsets, consumedAll, consumedCounts, deleteGroup, describeGroup, expectedKeys, produceRound } from './group-requests.js'
 import { RawClient } from './raw-client.js'
@@ -41,8 +41,9 @@ describe('consumer groups (one broker process)', () => {
     const group = 'queue-group'
     const all = partitionKeys(topic, 6)
     assert.equal((await raw.createTopic(topic, { partitions: 6 })).errorCode, 0)
-    const start = (name: string) => GroupMember.start({ name, library: 'confluent', bootstrap: broker.bootstrap, group, topics: [topic], config: RDKAFKA_FAST })
-    const [a, b, c] = [start('a'), start('b'), start('c')] as [GroupMember, GroupMember, GroupMember]
+    const start = (name: string, config: Readonly<Record<string, number>>) => GroupMember.start({ name, library: 'confluent', bootstrap: broker.bootstrap, group, topics: [topic], config })
+    // b is the one killed later: its short session ends soon after.
+    const [a, b, c] = [start('a', RDKAFKA_FAST), start('b', RDKAFKA_SHORT_SESSION), start('c', RDKAFKA_FAST)]
     const members = [a, b, c]
     const records = () => members.flatMap((m) => m.records())
 
@@ -125,7 +126,7 @@ describe('consumer groups across a broker restart', () => {
       const expectedFirst = expectedKeys([0, 0, 0], first)
       // "left" closes cleanly before the restart (its group is Empty); "stayed" is still a member when the broker stops.
       const left = GroupMember.start({ name: 'left', library: 'confluent', bootstrap: broker.bootstrap, group: 'resume-left', topics: [topic], config: RDKAFKA_FAST })
-      const stayed = GroupMember.start({ name: 'stayed', library: 'confluent', bootstrap: broker.bootstrap, group: 'resume-stayed', topics: [topic], config: RDKAFKA_FAST })
+      const stayed = GroupMember.start({ name: 'stayed', library: 'confluent', bootstrap: broker.bootstrap, group: 'resume-stayed', topics: [topic], config: RDKAFKA_SHORT_SESSION })
       for (const m of [left, stayed]) {
         await m.waitFor('read and committed everything', () => consumedAll(m.records(), topic, expectedFirst) && m.events.at(-1)?.event === 'committed')
       }

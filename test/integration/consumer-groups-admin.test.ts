@@ -236,8 +236,9 @@ describe('consumer group admin APIs and membership', () => {
     // Committing again replaces them; a consumer that commits nothing starts from them.
     assert.deepEqual(await manual([5, 1]), { committed: [5, 1], first: [5, 1] })
     assert.deepEqual(await manual(null), { committed: [5, 1], first: [5, 1] })
-    // A member generation that does not exist is refused; generation -1 with no member id is not.
+    // A commit naming a member the group does not have is refused, even with generation -1; an anonymous one is not.
     assert.equal(await commitOffset(raw, { groupId: group, generationId: 42, memberId: 'nobody', topic, partition: 0, offset: 9 }), ErrorCode.UNKNOWN_MEMBER_ID)
+    assert.equal(await commitOffset(raw, { groupId: group, generationId: -1, memberId: 'nobody', topic, partition: 0, offset: 9 }), ErrorCode.UNKNOWN_MEMBER_ID)
     assert.equal(await commitOffset(raw, { groupId: group, generationId: -1, memberId: '', topic, partition: 0, offset: 9 }), ErrorCode.NONE)
     assert.deepEqual(await committedOffsets(raw, group, topic, 2), [9, 1])
   })

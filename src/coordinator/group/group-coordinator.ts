@@ -553,11 +553,18 @@ export class GroupCoordinator {
       const fenced = this.#fencingError(group, p.memberId, p.groupInstanceId)
       if (fenced !== ErrorCode.NONE) return all(fenced)
     }
-    if (!(p.generationId < 0 && group.is('Empty'))) {
-      if (group.is('CompletingRebalance')) return all(ErrorCode.REBALANCE_IN_PROGRESS)
+    // Kafka's validateOffsetCommit: a commit that names a member or a generation
+    // must come from a current member of the current generation; an anonymous
+    // one (generation -1, no member id: manual assignment) only goes into an
+    // Empty group, so it cannot overwrite what a live member commits.
+    const anonymous = p.generationId < 0 && p.memberId === '' && p.groupInstanceId === null
+    if (anonymous) {
+      if (!group.is('Empty')) return all(ErrorCode.UNKNOWN_MEMBER_ID)
+    } else {
       const member = group.members.get(p.memberId)
       if (!member) return all(ErrorCode.UNKNOWN_MEMBER_ID)
       if (p.generationId !== group.generationId) return all(ErrorCode.ILLEGAL_GENERATION)
+      if (group.is('CompletingRebalance')) return all(ErrorCode.REBALANCE_IN_PROGRESS)
       this.#scheduleHeartbeat(group, member)
     }
     const now = this.#now()

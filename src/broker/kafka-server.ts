@@ -116,7 +116,6 @@ export class KafkaServer {
         recoveryPointCheckpointIntervalMs: c.logFlushOffsetCheckpointIntervalMs,
         logStartOffsetCheckpointIntervalMs: c.logFlushStartOffsetCheckpointIntervalMs,
         producerIdExpirationMs: c.producerIdExpirationMs,
-        cleaner: { enable: c.logCleanerEnable, backoffMs: c.logCleanerBackoffMs, dedupeBufferSize: c.logCleanerDedupeBufferSize },
       },
       (tp) => {
         const t = metadata.topic(tp.topic)
@@ -213,7 +212,9 @@ export class KafkaServer {
   shutdown(): Promise<void> {
     this.#shutdown ??= (async () => {
       this.#logger.info('Shutting down')
-      // Waiting JoinGroup/SyncGroup calls are answered first, so the socket server's drain does not wait on them.
+      // The coordinator first: it answers the JoinGroup and SyncGroup requests
+      // parked for a rebalance, which the socket server would otherwise wait
+      // for until its shutdown timeout (a rebalance can wait minutes).
       this.#groupCoordinator?.shutdown()
       await this.#socketServer?.stop()
       this.#replicaManager?.shutdown()

@@ -93,20 +93,24 @@ export class GroupCoordinator {
     this.#config = opts.config
     this.#time = opts.time
     this.#logger = opts.logger
-    // Members restored from the log get a fresh session, as Kafka's onGroupLoaded: gone ones expire.
-    this.manager = new GroupMetadataManager(opts.log, opts.config, opts.time, opts.logger.child('GroupMetadataManager'), (group) => {
-      for (const m of group.members.values()) this.#scheduleHeartbeat(group, m)
-    })
+    this.manager = new GroupMetadataManager(opts.log, opts.config, opts.time, opts.logger.child('GroupMetadataManager'))
   }
 
   startup(): void {
-    this.manager.startup()
+    // Members read back from the log get a session like any other: one that
+    // never returns (it died while the broker was down) is removed when its
+    // session times out, instead of holding up every rebalance of its group
+    // until its rebalance timeout (Kafka's onGroupLoaded).
+    this.manager.startup((group) => {
+      for (const member of group.members.values()) this.#scheduleHeartbeat(group, member)
+    })
   }
 
   /**
-   * Stops the timers and answers every JoinGroup and SyncGroup still waiting
-   * with NOT_COORDINATOR, as Kafka does when it gives up a group, so clients
-   * look for the coordinator again instead of holding the shutdown up.
+   * Stops the coordinator: later requests get COORDINATOR_NOT_AVAILABLE, and
+   * members waiting in JoinGroup or SyncGroup are answered NOT_COORDINATOR
+   * now (Kafka's onGroupUnloaded), so they look for the coordinator again
+   * instead of holding the broker's shutdown until their requests time out.
    */
   shutdown(): void {
     this.manager.shutdown()
@@ -125,6 +129,7 @@ export class GroupCoordinator {
         join?.({ errorCode: ErrorCode.NOT_COORDINATOR, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: m.memberId, members: [] })
         sync?.({ errorCode: ErrorCode.NOT_COORDINATOR, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
       }
+      g.numMembersAwaitingJoin = 0
     }
   }
 
@@ -548,11 +553,18 @@ export class GroupCoordinator {
       const fenced = this.#fencingError(group, p.memberId, p.groupInstanceId)
       if (fenced !== ErrorCode.NONE) return all(fenced)
     }
-    if (!(p.generationId < 0 && group.is('Empty'))) {
-      if (group.is('CompletingRebalance')) return all(ErrorCode.REBALANCE_IN_PROGRESS)
+    // Kafka's validateOffsetCommit: a commit that names a member or a generation
+    // must come from a current member of the current generation; an anonymous
+    // one (generation -1, no member id: manual assignment) only goes into an
+    // Empty group, so it cannot overwrite what a live member commits.
+    const anonymous = p.generationId < 0 && p.memberId === '' && p.groupInstanceId === null
+    if (anonymous) {
+      if (!group.is('Empty')) return all(ErrorCode.UNKNOWN_MEMBER_ID)
+    } else {
       const member = group.members.get(p.memberId)
       if (!member) return all(ErrorCode.UNKNOWN_MEMBER_ID)
       if (p.generationId !== group.generationId) return all(ErrorCode.ILLEGAL_GENERATION)
+      if (group.is('CompletingRebalance')) return all(ErrorCode.REBALANCE_IN_PROGRESS)
       this.#scheduleHeartbeat(group, member)
     }
     const now = this.#now()

@@ -83,14 +83,17 @@ export class GroupMetadataManager {
     readonly config: GroupConfig,
     readonly time: Time,
     readonly logger: Logger,
-    /** Called for each group restored by a load (the coordinator starts its members' sessions). */
-    readonly onGroupLoaded: (group: ClassicGroup) => void = () => undefined,
   ) {}
 
-  /** Loads every partition of an existing topic and starts the offset-expiry schedule. */
-  startup(): void {
+  /**
+   * Loads every partition of an existing topic and starts the offset-expiry
+   * schedule. `onGroupLoaded` runs for each group read back (Kafka's
+   * GroupCoordinator.onGroupLoaded), before its partition stops answering
+   * COORDINATOR_LOAD_IN_PROGRESS.
+   */
+  startup(onGroupLoaded: (group: ClassicGroup) => void = () => {}): void {
     const n = this.log.partitionCount()
-    if (n !== null) for (let p = 0; p < n; p++) void this.loadPartition(p)
+    if (n !== null) for (let p = 0; p < n; p++) void this.loadPartition(p, onGroupLoaded)
     this.#expiryTimer = setInterval(() => void this.expireOffsets(), this.config.offsetsRetentionCheckIntervalMs)
     this.#expiryTimer.unref()
   }
@@ -139,7 +142,7 @@ export class GroupMetadataManager {
         clientHost: m.clientHost,
         rebalanceTimeout: m.rebalanceTimeoutMs,
         sessionTimeout: m.sessionTimeoutMs,
-        subscription: protocol !== null ? m.metadataFor(protocol) : Buffer.alloc(0),
+        subscription: protocol !== null && m.protocols.some((p) => p.name === protocol) ? m.metadataFor(protocol) : Buffer.alloc(0),
         assignment: m.assignment,
       })),
     })
@@ -180,7 +183,7 @@ export class GroupMetadataManager {
   // ---- loading ----
 
   /** Replays one partition of __consumer_offsets into the cache (Kafka's loadGroupsAndOffsets). */
-  async loadPartition(partition: number): Promise<void> {
+  async loadPartition(partition: number, onGroupLoaded: (group: ClassicGroup) => void = () => {}): Promise<void> {
     if (this.#loading.has(partition)) return
     this.#loading.add(partition)
     const started = this.time.hiResMs()
@@ -229,7 +232,7 @@ export class GroupMetadataManager {
         const byTp = offsets.get(groupId)
         const meta = groupValues.get(groupId)?.value
         if (!meta && (!byTp || byTp.size === 0)) continue
-        this.#restoreGroup(groupId, meta ?? null, byTp ? [...byTp.values()] : [])
+        onGroupLoaded(this.#restoreGroup(groupId, meta ?? null, byTp ? [...byTp.values()] : []))
       }
       for (const groupId of removedGroups) if (!groupValues.has(groupId) && !(offsets.get(groupId)?.size)) this.groups.delete(groupId)
       if (records > 0) {
@@ -242,7 +245,7 @@ export class GroupMetadataManager {
     }
   }
 
-  #restoreGroup(groupId: string, meta: GroupMetadataValue | null, offsets: { tp: TopicPartition; committed: CommittedOffset }[]): void {
+  #restoreGroup(groupId: string, meta: GroupMetadataValue | null, offsets: { tp: TopicPartition; committed: CommittedOffset }[]): ClassicGroup {
     const group = new ClassicGroup(groupId, this.time.nowMs())
     if (meta) {
       group.generationId = meta.generation
@@ -258,7 +261,7 @@ export class GroupMetadataManager {
     }
     for (const o of offsets) group.setOffset(o.tp, o.committed)
     this.groups.set(groupId, group)
-    this.onGroupLoaded(group)
+    return group
   }
 
   // ---- expiry ----

@@ -116,6 +116,7 @@ export class KafkaServer {
         recoveryPointCheckpointIntervalMs: c.logFlushOffsetCheckpointIntervalMs,
         logStartOffsetCheckpointIntervalMs: c.logFlushStartOffsetCheckpointIntervalMs,
         producerIdExpirationMs: c.producerIdExpirationMs,
+        cleaner: { enable: c.logCleanerEnable, backoffMs: c.logCleanerBackoffMs, dedupeBufferSize: c.logCleanerDedupeBufferSize },
       },
       (tp) => {
         const t = metadata.topic(tp.topic)

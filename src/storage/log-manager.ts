@@ -45,8 +45,8 @@ export interface LogManagerOptions {
   logStartOffsetCheckpointIntervalMs: number
   /** producer.id.expiration.ms */
   producerIdExpirationMs: number
-  /** log.cleaner.*: compaction of logs with cleanup.policy compact; absent = no cleaner. */
-  cleaner?: LogCleanerConfig
+  /** log.cleaner.*: compaction of logs with cleanup.policy compact (required, so no caller forgets it). */
+  cleaner: LogCleanerConfig
 }
 
 interface DirState {

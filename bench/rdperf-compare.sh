@@ -29,6 +29,17 @@
 #                   run's temp dir; /dev/shm puts Brook's log on tmpfs, as
 #                   rdmock keeps its log in memory)
 #   OUT             directory for the raw rdperf output (default a temp dir)
+#   WARM_MEMORY_GIB touch this much memory before each run (default 0).
+#                   On a VM whose host backs guest memory on first touch, a
+#                   page the guest never used costs far more to allocate: here
+#                   `dd` into /dev/shm falls from 3.3 GB/s to about 460 MB/s
+#                   once the first GB of never-touched memory is in use.
+#                   Brook puts every byte it is sent into the page cache
+#                   (as Kafka does); rdmock keeps at most 5 MiB per partition,
+#                   so only Brook pays that. Warming measures the broker, not
+#                   the hypervisor (docs/BENCHMARKS.md). It is redone before
+#                   every run because the guest hands idle memory back to the
+#                   host within minutes (kdamond).
 #
 # rdmock keeps at most 5 MiB per partition (librdkafka's mock log limit; about
 # 4.2 MB of whole 1 MB batches in practice) and drops older data, so it cannot
@@ -84,6 +95,11 @@ wait_port() { # host port: bounded wait (10 s) until it accepts
   done
   echo "nothing listening on $1:$2" >&2
   return 1
+}
+
+warm_memory() {
+  [ "${WARM_MEMORY_GIB:-0}" -gt 0 ] || return 0
+  node -e 'const n = Number(process.argv[1]); const held = []; for (let i = 0; i < n; i++) held.push(Buffer.alloc(1 << 30, 1))' "$WARM_MEMORY_GIB"
 }
 
 start_brook() {
@@ -156,6 +172,7 @@ run_layout() { # parts n100 n1k
     for size in 100 1024; do
       for acks in 1 all; do topics+=("t${size}a${acks}r${run}"); done
     done
+    warm_memory
     start_brook
     local mock_topics=()
     for t in "${topics[@]}"; do mock_topics+=("$t:$parts"); done
@@ -220,6 +237,7 @@ run_latency() {
 
 echo "rdperf-compare: RUNS=$RUNS LAYOUTS=\"$LAYOUTS\" LATENCY=$LATENCY; raw output in $OUT"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); node $(node -v); librdkafka $(pkg-config --modversion rdkafka 2>/dev/null || echo unknown)"
+[ "${WARM_MEMORY_GIB:-0}" -gt 0 ] && echo "memory: ${WARM_MEMORY_GIB} GiB touched before each run (WARM_MEMORY_GIB)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for layout in $LAYOUTS; do
   IFS=: read -r parts n100 n1k <<<"$layout"

@@ -204,7 +204,7 @@ export class KafkaServer {
     const serving = this.#bound.map((b) => `${b.name}://${b.host || '0.0.0.0'}:${b.port}`).join(', ')
     const adv = broker.advertisedListeners.map((l) => `${l.name}://${l.host}:${l.port}`).join(', ')
     logger.info(`Brook broker ${c.brokerId} serving ${serving} (advertised ${adv}), log dirs ${c.logDirs.join(', ')}, mode single-node, cluster id ${metadata.clusterId}`)
-    if (crc32cImplementation === 'javascript') {
+    if (crc32cImplementation() === 'javascript') {
       logger.warn('CRC-32C runs in JavaScript because the native addon (build/Release/brook_crc32c.node) was not built: every produce costs several times more to check. Run npm install with python3, make and a C compiler.')
     }
   }

@@ -16,7 +16,8 @@ import { createRequire } from 'node:module'
  * field is read with `readUInt32BE`.
  */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length): number {
-  return implementation(buf, start, end, 0)
+  // Loaded on first use: dlopen of the addon is start-up time a command may not need.
+  return (implementation ??= loadNative()?.crc32c ?? crc32cJs)(buf, start, end, 0)
 }
 
 type Crc32cFn = (buf: Uint8Array, start: number, end: number, crc: number) => number
@@ -79,11 +80,10 @@ export function crc32cJs(buf: Uint8Array, start: number, end: number, crc: numbe
   return ~c >>> 0
 }
 
-const implementation: Crc32cFn = loadNative()?.crc32c ?? crc32cJs
+let implementation: Crc32cFn | undefined
 
-/** Which implementation answers: 'native-sse4.2', 'native-portable' or 'javascript'. */
-export const crc32cImplementation: 'native-sse4.2' | 'native-portable' | 'javascript' = loadNative()?.hardware
-  ? 'native-sse4.2'
-  : loadNative()
-    ? 'native-portable'
-    : 'javascript'
+/** Which implementation answers: 'native-sse4.2', 'native-portable' or 'javascript' (loads the addon). */
+export function crc32cImplementation(): 'native-sse4.2' | 'native-portable' | 'javascript' {
+  const addon = loadNative()
+  return addon === null ? 'javascript' : addon.hardware ? 'native-sse4.2' : 'native-portable'
+}

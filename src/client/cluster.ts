@@ -1,0 +1,174 @@
+/**
+ * What a client knows about the cluster: the brokers, each topic's partitions
+ * and their leaders, from Metadata requests; and one connection per broker,
+ * opened on first use and opened again (with back-off) after it breaks.
+ *
+ * Metadata is fetched from any broker that answers (bootstrap servers first),
+ * refreshed when a caller reports a stale leader or an unknown topic
+ * (`refresh`), and at least every metadata.max.age.ms.
+ */
+import { ErrorCode } from '../protocol/error-codes.js'
+import { MetadataApi, defaultMetadataRequestTopic, type MetadataResponse } from '../protocol/messages/metadata.js'
+import { ConnectionError, KafkaClientError, KafkaProtocolError } from './errors.js'
+import { BrokerConnection, type BrokerConnectionOptions } from './network/broker-connection.js'
+
+export interface ClusterOptions {
+  /** bootstrap.servers: `host:port` strings. */
+  bootstrapServers: string[]
+  clientId?: string
+  requestTimeoutMs?: number
+  /** metadata.max.age.ms (default 300000). */
+  metadataMaxAgeMs?: number
+  /** reconnect.backoff.ms / reconnect.backoff.max.ms (defaults 50 / 1000). */
+  reconnectBackoffMs?: number
+  reconnectBackoffMaxMs?: number
+  tls?: BrokerConnectionOptions['tls']
+  authenticate?: BrokerConnectionOptions['authenticate']
+}
+
+export interface PartitionInfo {
+  partition: number
+  leader: number
+  leaderEpoch: number
+}
+
+interface BrokerSlot {
+  host: string
+  port: number
+  connection?: Promise<BrokerConnection>
+  failures: number
+  nextAttemptAt: number
+}
+
+export function parseHostPort(s: string): { host: string; port: number } {
+  const i = s.lastIndexOf(':')
+  const port = Number(s.slice(i + 1))
+  if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new KafkaClientError(`bad bootstrap server "${s}": expected host:port`, false)
+  return { host: s.slice(0, i).replace(/^\[(.*)\]$/, '$1'), port }
+}
+
+export class Cluster {
+  readonly #opts: Required<Omit<ClusterOptions, 'tls' | 'authenticate'>> & Pick<ClusterOptions, 'tls' | 'authenticate'>
+  readonly #bootstrap: { host: string; port: number }[]
+  readonly #brokers = new Map<number, BrokerSlot>()
+  readonly #bootstrapSlots: BrokerSlot[]
+  #topics = new Map<string, PartitionInfo[]>()
+  #fetchedAtMs = 0
+  #refreshing: Promise<void> = Promise.resolve()
+  #closed = false
+
+  constructor(opts: ClusterOptions) {
+    if (opts.bootstrapServers.every((s) => s.trim() === '')) throw new KafkaClientError('bootstrap.servers is empty', false)
+    this.#opts = {
+      clientId: 'brook-client',
+      requestTimeoutMs: 30_000,
+      metadataMaxAgeMs: 300_000,
+      reconnectBackoffMs: 50,
+      reconnectBackoffMaxMs: 1000,
+      ...opts,
+    }
+    // Entries may themselves be comma-separated lists, as bootstrap.servers is written in a properties file.
+    this.#bootstrap = opts.bootstrapServers.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '').map(parseHostPort)
+    this.#bootstrapSlots = this.#bootstrap.map((b) => ({ ...b, failures: 0, nextAttemptAt: 0 }))
+  }
+
+  get clientId(): string {
+    return this.#opts.clientId
+  }
+
+  /** The partitions of a topic (fetching metadata if unknown or stale); creates it where the broker auto-creates. */
+  async partitions(topic: string): Promise<PartitionInfo[]> {
+    if (!this.#topics.has(topic) || Date.now() - this.#fetchedAtMs > this.#opts.metadataMaxAgeMs) await this.refresh([topic])
+    const p = this.#topics.get(topic)
+    if (!p) throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} is not known to the cluster`)
+    return p
+  }
+
+  /** Fetches metadata for these topics and those already known; one request at a time. */
+  refresh(topics: string[] = []): Promise<void> {
+    const run = this.#refreshing.then(() => this.#fetchMetadata([...new Set([...this.#topics.keys(), ...topics])]))
+    this.#refreshing = run.catch(() => undefined)
+    return run
+  }
+
+  async #fetchMetadata(topics: string[]): Promise<void> {
+    const md: MetadataResponse = await this.#anyBroker((c) =>
+      c.request(MetadataApi, { ...MetadataApi.request.create(), topics: topics.map((name) => ({ ...defaultMetadataRequestTopic(), name })), allowAutoTopicCreation: true }),
+    )
+    for (const b of md.brokers) {
+      const slot = this.#brokers.get(b.nodeId)
+      if (!slot || slot.host !== b.host || slot.port !== b.port) this.#brokers.set(b.nodeId, { host: b.host, port: b.port, failures: 0, nextAttemptAt: 0 })
+    }
+    const next = new Map(this.#topics)
+    for (const t of md.topics) {
+      if (t.name === null) continue
+      if (t.errorCode === ErrorCode.NONE) {
+        next.set(
+          t.name,
+          t.partitions.map((p) => ({ partition: p.partitionIndex, leader: p.leaderId, leaderEpoch: p.leaderEpoch })).sort((a, b) => a.partition - b.partition),
+        )
+      } else if (t.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE) {
+        next.delete(t.name)
+      }
+    }
+    this.#topics = next
+    this.#fetchedAtMs = Date.now()
+  }
+
+  /** Runs `fn` on the first broker that can be reached: known brokers, then the bootstrap servers. */
+  anyBroker<T>(fn: (c: BrokerConnection) => Promise<T>): Promise<T> {
+    return this.#anyBroker(fn)
+  }
+
+  async #anyBroker<T>(fn: (c: BrokerConnection) => Promise<T>): Promise<T> {
+    let last: unknown
+    for (const slot of [...this.#brokers.values(), ...this.#bootstrapSlots]) {
+      try {
+        return await fn(await this.#connect(slot))
+      } catch (e) {
+        last = e
+        if (!(e instanceof KafkaClientError) || !e.retriable) throw e
+      }
+    }
+    throw last instanceof Error ? last : new ConnectionError('no broker could be reached')
+  }
+
+  /** The connection to a broker by node id. */
+  connection(nodeId: number): Promise<BrokerConnection> {
+    const slot = this.#brokers.get(nodeId)
+    if (!slot) return Promise.reject(new KafkaProtocolError(ErrorCode.LEADER_NOT_AVAILABLE, `broker ${nodeId} is not in the metadata`))
+    return this.#connect(slot)
+  }
+
+  #connect(slot: BrokerSlot): Promise<BrokerConnection> {
+    if (this.#closed) return Promise.reject(new ConnectionError('the client is closed'))
+    if (slot.connection) return slot.connection
+    const wait = Math.max(0, slot.nextAttemptAt - Date.now())
+    const attempt = (async () => {
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+      const c = await BrokerConnection.connect({ host: slot.host, port: slot.port, clientId: this.#opts.clientId, requestTimeoutMs: this.#opts.requestTimeoutMs, tls: this.#opts.tls, authenticate: this.#opts.authenticate })
+      slot.failures = 0
+      c.onClose(() => {
+        if (slot.connection === attempt) slot.connection = undefined
+      })
+      return c
+    })()
+    slot.connection = attempt
+    attempt.catch(() => {
+      // Exponential back-off between attempts (reconnect.backoff.ms doubling up to reconnect.backoff.max.ms).
+      slot.failures++
+      slot.nextAttemptAt = Date.now() + Math.min(this.#opts.reconnectBackoffMs * 2 ** (slot.failures - 1), this.#opts.reconnectBackoffMaxMs)
+      if (slot.connection === attempt) slot.connection = undefined
+    })
+    return attempt
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    for (const slot of [...this.#brokers.values(), ...this.#bootstrapSlots]) {
+      const c = slot.connection
+      slot.connection = undefined
+      if (c) await c.then((x) => x.close(), () => undefined)
+    }
+  }
+}

@@ -77,6 +77,11 @@ export class Cluster {
   }
 
   /** The partitions of a topic (fetching metadata if unknown or stale); creates it where the broker auto-creates. */
+  /** The partitions of a topic if known and fresh, without waiting (the producer's fast path). */
+  cachedPartitions(topic: string): PartitionInfo[] | undefined {
+    return Date.now() - this.#fetchedAtMs > this.#opts.metadataMaxAgeMs ? undefined : this.#topics.get(topic)
+  }
+
   async partitions(topic: string): Promise<PartitionInfo[]> {
     if (!this.#topics.has(topic) || Date.now() - this.#fetchedAtMs > this.#opts.metadataMaxAgeMs) await this.refresh([topic])
     const p = this.#topics.get(topic)

@@ -4,13 +4,15 @@
  * records of one partition are gathered into batches for `linger.ms` or up to
  * `batch.size` bytes and sent together.
  *
- * Ordering and idempotence: each partition has at most one batch in flight
- * (this first version; the Java client allows five with idempotence), so a
- * retried batch is always the partition's oldest. With idempotence (the
- * default, as in the Java client since 3.0) the producer gets a producer id
- * from InitProducerId and numbers every batch per partition; a retry of a
- * batch the broker already wrote is answered with its original offset, so
- * nothing is written twice and nothing is reordered.
+ * Ordering and idempotence: up to max.in.flight (5) batches per partition
+ * are on the wire at once, written in the order they were cut. With
+ * idempotence (the default, as in the Java client since 3.0) the producer
+ * gets a producer id from InitProducerId and numbers every batch per
+ * partition. When an attempt fails in a way a retry can fix, the partition
+ * stops sending, waits for every attempt in flight to come back, and sends
+ * the unacknowledged batches again one at a time, oldest first, with their
+ * original sequence numbers: the broker answers a batch it already wrote
+ * with its original offset, so nothing is written twice or reordered.
  *
  * Retries: retriable errors (a moved leader, an unknown topic still being
  * created, a broken connection, a timeout) refresh the metadata, wait
@@ -20,10 +22,10 @@
  */
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { InitProducerIdApi } from '../../protocol/messages/init-producer-id.js'
-import { ProduceApi } from '../../protocol/messages/produce.js'
+import { ProduceApi, type ProduceResponse } from '../../protocol/messages/produce.js'
 import { encodeRecordBatchAsync } from '../../protocol/records/record-batch.js'
 import { CompressionType, NO_PARTITION_LEADER_EPOCH, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, type KafkaRecord, type RecordHeader } from '../../protocol/records/record.js'
-import { Cluster, type ClusterOptions } from '../cluster.js'
+import { Cluster, type ClusterOptions, type PartitionInfo } from '../cluster.js'
 import { KafkaClientError, KafkaProtocolError } from '../errors.js'
 import { keyedPartition } from './partitioner.js'
 
@@ -49,6 +51,8 @@ export interface ProducerOptions extends ClusterOptions {
   partitioner?: Partitioner
   /** max.block.ms: how long send() may wait for the topic's metadata (default 60000). */
   maxBlockMs?: number
+  /** max.in.flight.requests.per.connection: unanswered batches per partition (default 5, at most 5 with idempotence). */
+  maxInFlight?: number
 }
 
 export type Bytes = Buffer | string
@@ -82,13 +86,29 @@ interface Pending {
   reject: (e: Error) => void
 }
 
+interface InFlightBatch {
+  records: Pending[]
+  sequence: number
+  deadline: number
+  /** The encoded batch (producer id, sequence, compression), made once and sent as often as needed. */
+  bytes: Promise<Buffer>
+  /** An attempt is on the wire (or about to be). */
+  attempting: boolean
+  settled: boolean
+}
+
 interface PartitionQueue {
   topic: string
   partition: number
   pending: Pending[]
   bytes: number
   timer: NodeJS.Timeout | undefined
-  inFlight: boolean
+  /** Batches sent and not yet answered for good, oldest first. */
+  unacked: InFlightBatch[]
+  /** Attempts are written in this chain's order, which is sequence order. */
+  sendChain: Promise<void>
+  recovering: boolean
+  recoveryRunning: boolean
   nextSequence: number
 }
 
@@ -109,12 +129,16 @@ export class Producer {
   readonly #retryBackoffMs: number
   readonly #partitioner: Partitioner
   readonly #maxBlockMs: number
+  readonly #maxInFlight: number
   readonly #queues = new Map<string, PartitionQueue>()
   readonly #sticky = new Map<string, number>()
   readonly #roundRobin = new Map<string, number>()
   #producerId: Promise<{ id: bigint; epoch: number }> | undefined
   #inOrder: Promise<void> = Promise.resolve()
-  #unsettled = new Set<Promise<unknown>>()
+  /** Records sent and not yet resolved or rejected; flush() waits for 0. */
+  #outstanding = 0
+  #idleWaiters: (() => void)[] = []
+  #waitingForMetadata = 0
   #closed = false
 
   constructor(opts: ProducerOptions) {
@@ -129,6 +153,8 @@ export class Producer {
     this.#retryBackoffMs = opts.retryBackoffMs ?? 100
     this.#partitioner = opts.partitioner ?? 'default'
     this.#maxBlockMs = opts.maxBlockMs ?? 60_000
+    this.#maxInFlight = opts.maxInFlight ?? 5
+    if (this.#maxInFlight < 1 || (this.#idempotent && this.#maxInFlight > 5)) throw new KafkaClientError('max.in.flight.requests.per.connection must be 1-5 with idempotence (at least 1 without)', false)
   }
 
   /** Retries `fn` on retriable errors, with retry.backoff.ms between tries, until `deadline`. */
@@ -144,39 +170,64 @@ export class Producer {
   }
 
   /** Sends one record; resolves once the broker has it (per `acks`). */
-  async send(r: ProducerRecord): Promise<RecordMetadata> {
-    if (this.#closed) throw new KafkaClientError('the producer is closed', false)
-    const key = toBuffer(r.key)
+  send(r: ProducerRecord): Promise<RecordMetadata> {
+    if (this.#closed) return Promise.reject(new KafkaClientError('the producer is closed', false))
     // Records are queued in the order send() was called, even when some wait for metadata
-    // (an unknown topic, a reconnect): each waits for the one before it, as the Java client's
-    // send() blocks its caller.
+    // (an unknown topic, a reconnect): each waits for the ones before it, as the Java
+    // client's send() blocks its caller. With fresh metadata and nobody waiting, no wait.
+    const cached = this.#waitingForMetadata === 0 ? this.cluster.cachedPartitions(r.topic) : undefined
+    if (cached) return this.#enqueue(r, cached)
+    this.#waitingForMetadata++
     const ready = this.#inOrder.then(() => this.#retrying(Date.now() + this.#maxBlockMs, () => this.cluster.partitions(r.topic)))
     this.#inOrder = ready.then(
       () => undefined,
       () => undefined,
     )
-    const partitions = await ready
+    return ready.then(
+      (partitions) => {
+        this.#waitingForMetadata--
+        return this.#enqueue(r, partitions)
+      },
+      (e: Error) => {
+        this.#waitingForMetadata--
+        throw e
+      },
+    )
+  }
+
+  #enqueue(r: ProducerRecord, partitions: PartitionInfo[]): Promise<RecordMetadata> {
+    const key = toBuffer(r.key)
     const partition = r.partition ?? this.#choosePartition(r.topic, key, partitions.length)
-    if (partition < 0 || partition >= partitions.length) throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${r.topic} has no partition ${partition}`)
-    const headers: RecordHeader[] = Array.isArray(r.headers) ? r.headers.map((h) => ({ key: h.key, value: toBuffer(h.value) })) : Object.entries(r.headers ?? {}).map(([k, v]) => ({ key: k, value: toBuffer(v) }))
+    if (partition < 0 || partition >= partitions.length) return Promise.reject(new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${r.topic} has no partition ${partition}`))
+    const headers: RecordHeader[] = r.headers === undefined ? [] : Array.isArray(r.headers) ? r.headers.map((h) => ({ key: h.key, value: toBuffer(h.value) })) : Object.entries(r.headers).map(([k, v]) => ({ key: k, value: toBuffer(v) }))
     const value = toBuffer(r.value)
     const timestamp = r.timestamp ?? Date.now()
-    const size = (key?.length ?? 0) + (value?.length ?? 0) + headers.reduce((n, h) => n + h.key.length + (h.value?.length ?? 0), 0) + 20
+    let size = (key?.length ?? 0) + (value?.length ?? 0) + 20
+    for (const h of headers) size += h.key.length + (h.value?.length ?? 0)
     const q = this.#queue(r.topic, partition)
+    this.#outstanding++
     const result = new Promise<RecordMetadata>((resolve, reject) => {
-      q.pending.push({ record: { attributes: 0, timestampDelta: 0, offsetDelta: 0, key, value, headers }, timestamp, size, enqueuedAtMs: Date.now(), resolve, reject })
+      q.pending.push({ record: { attributes: 0, timestampDelta: 0, offsetDelta: 0, key, value, headers }, timestamp, size, enqueuedAtMs: timestamp, resolve, reject })
     })
-    this.#track(result)
     q.bytes += size
-    if (q.bytes >= this.#batchSize || this.#lingerMs === 0) this.#drain(q)
-    else q.timer ??= setTimeout(() => this.#drain(q), this.#lingerMs)
+    if (q.bytes >= this.#batchSize || this.#lingerMs === 0) this.#drain(q, true)
+    else
+      q.timer ??= setTimeout(() => {
+        q.timer = undefined
+        this.#drain(q)
+      }, this.#lingerMs)
     return result
   }
 
   /** Sends everything gathered so far and waits for every record sent before. */
   async flush(): Promise<void> {
-    for (const q of this.#queues.values()) this.#drain(q)
-    while (this.#unsettled.size > 0) await Promise.allSettled([...this.#unsettled])
+    while (this.#outstanding > 0) {
+      for (const q of this.#queues.values()) this.#drain(q, true)
+      await new Promise<void>((r) => {
+        this.#idleWaiters.push(r)
+        setTimeout(r, this.#lingerMs + 1)
+      })
+    }
   }
 
   /** Flushes, then closes the connections. */
@@ -184,14 +235,6 @@ export class Producer {
     await this.flush()
     this.#closed = true
     await this.cluster.close()
-  }
-
-  #track(p: Promise<unknown>): void {
-    this.#unsettled.add(p)
-    p.then(
-      () => this.#unsettled.delete(p),
-      () => this.#unsettled.delete(p),
-    )
   }
 
   #choosePartition(topic: string, key: Buffer | null, n: number): number {
@@ -217,7 +260,7 @@ export class Producer {
     const k = `${topic}\u0000${partition}`
     let q = this.#queues.get(k)
     if (!q) {
-      q = { topic, partition, pending: [], bytes: 0, timer: undefined, inFlight: false, nextSequence: 0 }
+      q = { topic, partition, pending: [], bytes: 0, timer: undefined, unacked: [], sendChain: Promise.resolve(), recovering: false, recoveryRunning: false, nextSequence: 0 }
       this.#queues.set(k, q)
     }
     return q
@@ -235,86 +278,170 @@ export class Producer {
     return this.#producerId
   }
 
-  /** Takes up to batch.size bytes of a partition's records and sends them, unless a batch is in flight. */
-  #drain(q: PartitionQueue): void {
-    clearTimeout(q.timer)
-    q.timer = undefined
-    if (q.inFlight || q.pending.length === 0) return
-    let bytes = 0
-    let n = 0
-    while (n < q.pending.length && (n === 0 || bytes + q.pending[n]!.size <= this.#batchSize)) bytes += q.pending[n++]!.size
-    const batch = q.pending.splice(0, n)
-    q.bytes -= bytes
-    q.inFlight = true
-    if (this.#sticky.get(q.topic) === q.partition) this.#sticky.delete(q.topic)
-    void this.#sendBatch(q, batch).finally(() => {
-      q.inFlight = false
-      if (q.pending.length > 0) {
-        if (q.bytes >= this.#batchSize || this.#lingerMs === 0) this.#drain(q)
-        else q.timer ??= setTimeout(() => this.#drain(q), this.#lingerMs)
-      }
+  /**
+   * Sends the partition's records as batches of up to batch.size bytes, while
+   * fewer than max.in.flight batches are unanswered: full batches at once,
+   * the rest once the oldest record has waited linger.ms (or `force`).
+   */
+  #drain(q: PartitionQueue, force = false): void {
+    const due = () => force || q.bytes >= this.#batchSize || (q.pending.length > 0 && Date.now() - q.pending[0]!.enqueuedAtMs >= this.#lingerMs)
+    while (!q.recovering && q.unacked.length < this.#maxInFlight && q.pending.length > 0 && due()) {
+      let bytes = 0
+      let n = 0
+      while (n < q.pending.length && (n === 0 || bytes + q.pending[n]!.size <= this.#batchSize)) bytes += q.pending[n++]!.size
+      const records = q.pending.splice(0, n)
+      q.bytes -= bytes
+      if (this.#sticky.get(q.topic) === q.partition) this.#sticky.delete(q.topic)
+      // Sequence numbers are given in the order batches are cut, which is the order they are sent.
+      const sequence = this.#idempotent ? q.nextSequence : NO_SEQUENCE
+      if (this.#idempotent) q.nextSequence = (q.nextSequence + records.length) & 0x7fffffff
+      const b: InFlightBatch = { records, sequence, deadline: records[0]!.enqueuedAtMs + this.#deliveryTimeoutMs, bytes: this.#encode(records, sequence), attempting: true, settled: false }
+      b.bytes.catch(() => undefined)
+      q.unacked.push(b)
+      q.sendChain = q.sendChain.then(() => this.#attempt(q, b))
+    }
+    // One linger timer per partition while records wait (not a new one per drain: timers are not free).
+    if (q.pending.length === 0 || q.recovering) {
+      clearTimeout(q.timer)
+      q.timer = undefined
+    } else {
+      q.timer ??= setTimeout(() => {
+        q.timer = undefined
+        this.#drain(q)
+      }, this.#lingerMs)
+    }
+  }
+
+  async #encode(batch: Pending[], sequence: number): Promise<Buffer> {
+    const id = this.#idempotent ? await this.#retrying(batch[0]!.enqueuedAtMs + this.#deliveryTimeoutMs, () => this.#producerIdentity()) : null
+    const base = batch[0]!.timestamp
+    return encodeRecordBatchAsync({
+      baseOffset: 0,
+      partitionLeaderEpoch: NO_PARTITION_LEADER_EPOCH,
+      attributes: this.#compression,
+      lastOffsetDelta: batch.length - 1,
+      baseTimestamp: base,
+      maxTimestamp: Math.max(...batch.map((p) => p.timestamp)),
+      producerId: id ? Number(id.id) : NO_PRODUCER_ID,
+      producerEpoch: id ? id.epoch : NO_PRODUCER_EPOCH,
+      baseSequence: sequence,
+      records: batch.map((p, i) => ({ ...p.record, offsetDelta: i, timestampDelta: p.timestamp - base })),
     })
   }
 
-  async #sendBatch(q: PartitionQueue, batch: Pending[]): Promise<void> {
-    const fail = (e: Error) => batch.forEach((p) => p.reject(e))
-    let records: Buffer
-    let sequence = NO_SEQUENCE
-    const deadline = batch[0]!.enqueuedAtMs + this.#deliveryTimeoutMs
-    try {
-      const id = this.#idempotent ? await this.#retrying(deadline, () => this.#producerIdentity()) : null
-      if (id) {
-        sequence = q.nextSequence
-        q.nextSequence = (q.nextSequence + batch.length) & 0x7fffffff
-      }
-      const base = batch[0]!.timestamp
-      records = await encodeRecordBatchAsync({
-        baseOffset: 0,
-        partitionLeaderEpoch: NO_PARTITION_LEADER_EPOCH,
-        attributes: this.#compression,
-        lastOffsetDelta: batch.length - 1,
-        baseTimestamp: base,
-        maxTimestamp: Math.max(...batch.map((p) => p.timestamp)),
-        producerId: id ? Number(id.id) : NO_PRODUCER_ID,
-        producerEpoch: id ? id.epoch : NO_PRODUCER_EPOCH,
-        baseSequence: sequence,
-        records: batch.map((p, i) => ({ ...p.record, offsetDelta: i, timestampDelta: p.timestamp - base })),
-      })
-    } catch (e) {
-      return fail(e as Error)
+  #body(q: PartitionQueue, records: Buffer) {
+    return { ...ProduceApi.request.create(), transactionalId: null, acks: this.#acks, timeoutMs: 30_000, topicData: [{ name: q.topic, partitionData: [{ index: q.partition, records }] }] }
+  }
+
+  /**
+   * Writes one attempt of a batch (in the partition's send order: the caller
+   * chains these) and handles its answer when it comes, without waiting for it.
+   */
+  async #attempt(q: PartitionQueue, b: InFlightBatch): Promise<void> {
+    if (q.recovering || b.settled) {
+      b.attempting = false
+      return this.#maybeRecover(q)
     }
+    b.attempting = true
+    let answer: Promise<ProduceResponse>
+    try {
+      const records = await b.bytes
+      const c = await this.#leaderConnection(q)
+      if (this.#acks === 0) {
+        await c.send(ProduceApi, c.versionFor(ProduceApi), this.#body(q, records), false)
+        return this.#settle(q, b, (p) => p.resolve({ topic: q.topic, partition: q.partition, offset: -1n, timestamp: p.timestamp }))
+      }
+      answer = c.request(ProduceApi, this.#body(q, records))
+    } catch (e) {
+      return this.#onFailure(q, b, e as Error)
+    }
+    answer.then(
+      (res) => {
+        const error = this.#resolveFromAnswer(q, b, res)
+        if (error) this.#onFailure(q, b, error)
+      },
+      (e: Error) => this.#onFailure(q, b, e),
+    )
+  }
+
+  async #leaderConnection(q: PartitionQueue) {
+    const partitions = await this.cluster.partitions(q.topic)
+    return this.cluster.connection(partitions[q.partition]?.leader ?? -1)
+  }
+
+  /** Resolves the batch's records from a Produce answer; returns the error instead when there is one. */
+  #resolveFromAnswer(q: PartitionQueue, b: InFlightBatch, res: ProduceResponse): Error | null {
+    const r = res.responses[0]?.partitionResponses[0]
+    if (!r) return new KafkaProtocolError(ErrorCode.UNKNOWN_SERVER_ERROR, 'Produce answer without the partition')
+    if (r.errorCode !== ErrorCode.NONE && r.errorCode !== ErrorCode.DUPLICATE_SEQUENCE_NUMBER) return new KafkaProtocolError(r.errorCode, r.errorMessage)
+    const appendTime = Number(r.logAppendTimeMs)
+    this.#settle(q, b, (p, i) => p.resolve({ topic: q.topic, partition: q.partition, offset: r.baseOffset >= 0n ? r.baseOffset + BigInt(i) : -1n, timestamp: appendTime >= 0 ? appendTime : p.timestamp }))
+    return null
+  }
+
+  #settle(q: PartitionQueue, b: InFlightBatch, each: (p: Pending, i: number) => void): void {
+    b.attempting = false
+    if (b.settled) return
+    b.settled = true
+    b.records.forEach(each)
+    this.#outstanding -= b.records.length
+    if (this.#outstanding === 0) for (const w of this.#idleWaiters.splice(0)) w()
+    const i = q.unacked.indexOf(b)
+    if (i >= 0) q.unacked.splice(i, 1)
+    if (!q.recovering) this.#drain(q)
+  }
+
+  /**
+   * A failed attempt. A retriable error (or OUT_OF_ORDER_SEQUENCE_NUMBER
+   * behind an earlier batch that is itself being retried) puts the partition
+   * into recovery: once every attempt in flight has come back, the batches
+   * not yet acknowledged are sent again one at a time, oldest first, with
+   * their original sequence numbers, so the broker writes each once and in
+   * order. Anything else fails the batch's records.
+   */
+  #onFailure(q: PartitionQueue, b: InFlightBatch, error: Error): void {
+    b.attempting = false
+    if (b.settled) return
+    const behindAnother = q.unacked[0] !== b
+    const retriable = (error instanceof KafkaClientError && error.retriable) || (error instanceof KafkaProtocolError && error.errorCode === ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER && behindAnother)
+    if (!retriable || Date.now() + this.#retryBackoffMs >= b.deadline) {
+      this.#settle(q, b, (p) => p.reject(error))
+      return this.#maybeRecover(q)
+    }
+    if (error instanceof KafkaProtocolError && RETRY_WITH_METADATA.has(error.errorCode)) void this.cluster.refresh([q.topic]).catch(() => undefined)
+    q.recovering = true
+    this.#maybeRecover(q)
+  }
+
+  #maybeRecover(q: PartitionQueue): void {
+    if (!q.recovering || q.recoveryRunning || q.unacked.some((x) => x.attempting)) return
+    q.recoveryRunning = true
+    void (async () => {
+      await q.sendChain // attempts already queued see the recovery and stand down
+      await new Promise((r) => setTimeout(r, this.#retryBackoffMs))
+      for (const b of [...q.unacked]) await this.#deliverOne(q, b)
+      q.recovering = false
+      q.recoveryRunning = false
+      this.#drain(q)
+    })()
+  }
+
+  /** Sends one batch until it is answered, retrying with back-off until its delivery deadline (recovery). */
+  async #deliverOne(q: PartitionQueue, b: InFlightBatch): Promise<void> {
     for (;;) {
+      if (b.settled) return
       let error: Error
       try {
-        const partitions = await this.cluster.partitions(q.topic)
-        const leader = partitions[q.partition]?.leader ?? -1
-        const c = await this.cluster.connection(leader)
-        const body = {
-          ...ProduceApi.request.create(),
-          transactionalId: null,
-          acks: this.#acks,
-          timeoutMs: 30_000,
-          topicData: [{ name: q.topic, partitionData: [{ index: q.partition, records }] }],
-        }
-        if (this.#acks === 0) {
-          await c.send(ProduceApi, c.versionFor(ProduceApi), body, false)
-          batch.forEach((p) => p.resolve({ topic: q.topic, partition: q.partition, offset: -1n, timestamp: p.timestamp }))
-          return
-        }
-        const res = await c.request(ProduceApi, body)
-        const r = res.responses[0]?.partitionResponses[0]
-        if (!r) throw new KafkaProtocolError(ErrorCode.UNKNOWN_SERVER_ERROR, 'Produce answer without the partition')
-        if (r.errorCode === ErrorCode.NONE || r.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER) {
-          const appendTime = Number(r.logAppendTimeMs)
-          batch.forEach((p, i) => p.resolve({ topic: q.topic, partition: q.partition, offset: r.baseOffset >= 0n ? r.baseOffset + BigInt(i) : -1n, timestamp: appendTime >= 0 ? appendTime : p.timestamp }))
-          return
-        }
-        error = new KafkaProtocolError(r.errorCode, r.errorMessage)
+        const records = await b.bytes
+        const c = await this.#leaderConnection(q)
+        const e = this.#resolveFromAnswer(q, b, await c.request(ProduceApi, this.#body(q, records)))
+        if (!e) return
+        error = e
       } catch (e) {
         error = e as Error
       }
       const retriable = error instanceof KafkaClientError && error.retriable
-      if (!retriable || Date.now() + this.#retryBackoffMs >= deadline) return fail(error)
+      if (!retriable || Date.now() + this.#retryBackoffMs >= b.deadline) return this.#settle(q, b, (p) => p.reject(error))
       if (error instanceof KafkaProtocolError && RETRY_WITH_METADATA.has(error.errorCode)) await this.cluster.refresh([q.topic]).catch(() => undefined)
       await new Promise((r) => setTimeout(r, this.#retryBackoffMs))
     }

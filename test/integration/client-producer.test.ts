@@ -197,3 +197,13 @@ test('idempotence: connections cut every 150 ms during a long send: nothing dupl
     await broker.close()
   }
 })
+
+test('options are checked as the Java client checks them', () => {
+  assert.throws(() => new Producer({ bootstrapServers: ['127.0.0.1:1'], acks: 1, idempotent: true }), /idempotence needs acks=all/)
+  // As in the Java client, idempotence left to its default is simply off with acks=1.
+  assert.doesNotThrow(() => new Producer({ bootstrapServers: ['127.0.0.1:1'], acks: 1 }))
+  assert.throws(() => new Producer({ bootstrapServers: ['127.0.0.1:1'], maxInFlight: 6 }), /max\.in\.flight/)
+  assert.doesNotThrow(() => new Producer({ bootstrapServers: ['127.0.0.1:1'], maxInFlight: 6, idempotent: false }))
+  assert.throws(() => new Producer({ bootstrapServers: ['nonsense'] }), /bad bootstrap server/)
+})
+

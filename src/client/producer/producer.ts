@@ -116,6 +116,8 @@ const COMPRESSION: Record<Compression, number> = { none: CompressionType.None, g
 /** Errors after which the same batch may succeed: refresh metadata and try again. */
 const RETRY_WITH_METADATA = new Set<number>([ErrorCode.NOT_LEADER_OR_FOLLOWER, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, ErrorCode.LEADER_NOT_AVAILABLE, ErrorCode.FENCED_LEADER_EPOCH, ErrorCode.UNKNOWN_LEADER_EPOCH])
 
+const NO_HEADERS: RecordHeader[] = []
+
 const toBuffer = (b: Bytes | null | undefined): Buffer | null => (b === null || b === undefined ? null : typeof b === 'string' ? Buffer.from(b) : b)
 
 export class Producer {
@@ -199,7 +201,7 @@ export class Producer {
     const key = toBuffer(r.key)
     const partition = r.partition ?? this.#choosePartition(r.topic, key, partitions.length)
     if (partition < 0 || partition >= partitions.length) return Promise.reject(new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `${r.topic} has no partition ${partition}`))
-    const headers: RecordHeader[] = r.headers === undefined ? [] : Array.isArray(r.headers) ? r.headers.map((h) => ({ key: h.key, value: toBuffer(h.value) })) : Object.entries(r.headers).map(([k, v]) => ({ key: k, value: toBuffer(v) }))
+    const headers: RecordHeader[] = r.headers === undefined ? NO_HEADERS : Array.isArray(r.headers) ? r.headers.map((h) => ({ key: h.key, value: toBuffer(h.value) })) : Object.entries(r.headers).map(([k, v]) => ({ key: k, value: toBuffer(v) }))
     const value = toBuffer(r.value)
     const timestamp = r.timestamp ?? Date.now()
     let size = (key?.length ?? 0) + (value?.length ?? 0) + 20
@@ -315,17 +317,27 @@ export class Producer {
   async #encode(batch: Pending[], sequence: number): Promise<Buffer> {
     const id = this.#idempotent ? await this.#retrying(batch[0]!.enqueuedAtMs + this.#deliveryTimeoutMs, () => this.#producerIdentity()) : null
     const base = batch[0]!.timestamp
+    let maxTimestamp = base
+    // The queued records become the batch's records in place: no copy per record.
+    const records = new Array<KafkaRecord>(batch.length)
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!
+      p.record.offsetDelta = i
+      p.record.timestampDelta = p.timestamp - base
+      if (p.timestamp > maxTimestamp) maxTimestamp = p.timestamp
+      records[i] = p.record
+    }
     return encodeRecordBatchAsync({
       baseOffset: 0,
       partitionLeaderEpoch: NO_PARTITION_LEADER_EPOCH,
       attributes: this.#compression,
       lastOffsetDelta: batch.length - 1,
       baseTimestamp: base,
-      maxTimestamp: Math.max(...batch.map((p) => p.timestamp)),
+      maxTimestamp,
       producerId: id ? Number(id.id) : NO_PRODUCER_ID,
       producerEpoch: id ? id.epoch : NO_PRODUCER_EPOCH,
       baseSequence: sequence,
-      records: batch.map((p, i) => ({ ...p.record, offsetDelta: i, timestampDelta: p.timestamp - base })),
+      records,
     })
   }
 

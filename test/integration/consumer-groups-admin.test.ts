@@ -7,7 +7,7 @@
  * Error codes are read over Brook's own codecs (RawClient); kafkajs's admin
  * and kafka-python cross-check what a client sees.
  */
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
 import type { Kafka as KafkaClient } from 'kafkajs'
@@ -15,8 +15,8 @@ import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { ConsumerProtocolSubscriptionSpec } from '../../src/protocol/messages/consumer-protocol-subscription.js'
 import { Reader } from '../../src/protocol/reader.js'
 import { JoinGroupApi, SyncGroupApi } from '../../src/protocol/messages/index.js'
-import { pollUntil, removeDir, run, startBrokerProcess, SYSTEM_PYTHON, type BrokerProcess } from './broker-process.js'
-import { GROUP_TEST_BROKER_CONFIG, GroupMember, partitionKeys, RDKAFKA_FAST, splitAssignment } from './group-member.js'
+import { pollUntil, removeDir, run, startBrokerProcess, SYSTEM_PYTHON } from './broker-process.js'
+import { GROUP_TEST_BROKER_CONFIG, GroupMember, groupTestBroker, partitionKeys, RDKAFKA_FAST, splitAssignment } from './group-member.js'
 import { commitOffset, committedOffsets, consumedAll, decodeAssignment, deleteGroup, describeGroup, expectedKeys, findCoordinator, heartbeat, listGroups, offsetDelete, produceRound } from './group-requests.js'
 import { RawClient } from './raw-client.js'
 
@@ -55,34 +55,23 @@ c.close()
 `
 
 describe('consumer group admin APIs and membership', () => {
-  let broker: BrokerProcess
-  let raw: RawClient
+  const fx = groupTestBroker()
   let kafka: KafkaClient
-  before(async () => {
-    broker = await startBrokerProcess({ config: GROUP_TEST_BROKER_CONFIG })
-    raw = await RawClient.connect(broker.port)
-    kafka = new Kafka({ clientId: 'groups-admin-it', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } })
-  })
-  after(async () => {
-    await GroupMember.killAll()
-    await raw?.close()
-    if (broker) {
-      assert.equal(await broker.stop(), 0, 'clean exit on SIGTERM')
-      await removeDir(broker.logDir)
-    }
+  before(() => {
+    kafka = new Kafka({ clientId: 'groups-admin-it', brokers: [fx.broker.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 5, initialRetryTime: 100 } })
   })
 
   test('DescribeGroups, ListGroups with a states filter, and DeleteGroups (NON_EMPTY_GROUP while members exist, then gone with its offsets)', async () => {
     const topic = 'admin-groups'
-    assert.equal((await raw.createTopic(topic, { partitions: 2 })).errorCode, 0)
-    const ends = await produceRound(raw, topic, 2, 5, 'admin')
-    const live = GroupMember.start({ name: 'live', library: 'confluent', bootstrap: broker.bootstrap, group: 'admin-live', topics: [topic], config: { ...RDKAFKA_FAST, 'client.id': 'admin-live-client' } })
-    const gone = GroupMember.start({ name: 'gone', library: 'confluent', bootstrap: broker.bootstrap, group: 'admin-gone', topics: [topic], config: RDKAFKA_FAST })
+    assert.equal((await fx.raw.createTopic(topic, { partitions: 2 })).errorCode, 0)
+    const ends = await produceRound(fx.raw, topic, 2, 5, 'admin')
+    const live = GroupMember.start({ name: 'live', library: 'confluent', bootstrap: fx.broker.bootstrap, group: 'admin-live', topics: [topic], config: { ...RDKAFKA_FAST, 'client.id': 'admin-live-client' } })
+    const gone = GroupMember.start({ name: 'gone', library: 'confluent', bootstrap: fx.broker.bootstrap, group: 'admin-gone', topics: [topic], config: RDKAFKA_FAST })
     for (const m of [live, gone]) await m.waitFor('read and committed everything', () => consumedAll(m.records(), topic, expectedKeys([0, 0], ends)) && m.events.at(-1)?.event === 'committed')
     await gone.close()
 
     // DescribeGroups: a Stable group shows its protocol, and each member's client id, host, subscription and assignment.
-    const d = await describeGroup(raw, 'admin-live')
+    const d = await describeGroup(fx.raw, 'admin-live')
     assert.equal(d.errorCode, ErrorCode.NONE)
     assert.equal(d.groupState, 'Stable')
     assert.equal(d.protocolType, 'consumer')
@@ -95,9 +84,9 @@ describe('consumer group admin APIs and membership', () => {
     assert.deepEqual(subscribedTopics(member.memberMetadata), [topic])
     assert.deepEqual(decodeAssignment(member.memberAssignment), partitionKeys(topic, 2))
     // An Empty group has no protocol; an unknown group is Dead without an error (as Kafka answers).
-    const empty = await describeGroup(raw, 'admin-gone')
+    const empty = await describeGroup(fx.raw, 'admin-gone')
     assert.deepEqual([empty.groupState, empty.protocolType, empty.protocolData, empty.members.length], ['Empty', 'consumer', '', 0])
-    const unknown = await describeGroup(raw, 'admin-never-existed')
+    const unknown = await describeGroup(fx.raw, 'admin-never-existed')
     assert.deepEqual([unknown.errorCode, unknown.groupState], [ErrorCode.NONE, 'Dead'])
     // kafkajs's admin sees the same.
     const admin = kafka.admin()
@@ -113,25 +102,25 @@ describe('consumer group admin APIs and membership', () => {
     }
 
     // ListGroups v4 filters by state (KIP-518).
-    const names = async (states: string[]) => (await listGroups(raw, states)).map((g) => g.groupId)
+    const names = async (states: string[]) => (await listGroups(fx.raw, states)).map((g) => g.groupId)
     assert.ok((await names(['Stable'])).includes('admin-live'))
     assert.ok(!(await names(['Stable'])).includes('admin-gone'))
     assert.ok((await names(['Empty'])).includes('admin-gone'))
     assert.ok(!(await names(['Empty'])).includes('admin-live'))
     assert.ok((await names([])).includes('admin-live') && (await names([])).includes('admin-gone'))
-    assert.deepEqual((await listGroups(raw, ['Stable'])).find((g) => g.groupId === 'admin-live')?.groupState, 'Stable')
+    assert.deepEqual((await listGroups(fx.raw, ['Stable'])).find((g) => g.groupId === 'admin-live')?.groupState, 'Stable')
 
     // DeleteGroups: refused while the group has a member, and only members may commit to it meanwhile.
-    assert.equal(await deleteGroup(raw, 'admin-live'), ErrorCode.NON_EMPTY_GROUP)
-    assert.equal(await commitOffset(raw, { groupId: 'admin-live', generationId: -1, memberId: '', topic, partition: 0, offset: 0 }), ErrorCode.UNKNOWN_MEMBER_ID)
-    assert.deepEqual(await committedOffsets(raw, 'admin-live', topic, 2), ends, 'offsets intact after the refused delete')
+    assert.equal(await deleteGroup(fx.raw, 'admin-live'), ErrorCode.NON_EMPTY_GROUP)
+    assert.equal(await commitOffset(fx.raw, { groupId: 'admin-live', generationId: -1, memberId: '', topic, partition: 0, offset: 0 }), ErrorCode.UNKNOWN_MEMBER_ID)
+    assert.deepEqual(await committedOffsets(fx.raw, 'admin-live', topic, 2), ends, 'offsets intact after the refused delete')
     await live.close()
-    await listGroupsUntil(raw, 'admin-live', 'Empty')
-    assert.equal(await deleteGroup(raw, 'admin-live'), ErrorCode.NONE)
-    assert.deepEqual(await committedOffsets(raw, 'admin-live', topic, 2), [-1, -1], 'its offsets are gone')
-    assert.equal((await describeGroup(raw, 'admin-live')).groupState, 'Dead')
+    await listGroupsUntil(fx.raw, 'admin-live', 'Empty')
+    assert.equal(await deleteGroup(fx.raw, 'admin-live'), ErrorCode.NONE)
+    assert.deepEqual(await committedOffsets(fx.raw, 'admin-live', topic, 2), [-1, -1], 'its offsets are gone')
+    assert.equal((await describeGroup(fx.raw, 'admin-live')).groupState, 'Dead')
     assert.ok(!(await names([])).includes('admin-live'), 'no longer listed')
-    assert.equal(await deleteGroup(raw, 'admin-live'), ErrorCode.GROUP_ID_NOT_FOUND)
+    assert.equal(await deleteGroup(fx.raw, 'admin-live'), ErrorCode.GROUP_ID_NOT_FOUND)
     // kafkajs deletes the other (Empty) group.
     const admin2 = kafka.admin()
     await admin2.connect()
@@ -141,45 +130,45 @@ describe('consumer group admin APIs and membership', () => {
     } finally {
       await admin2.disconnect()
     }
-    assert.deepEqual(await committedOffsets(raw, 'admin-gone', topic, 2), [-1, -1])
+    assert.deepEqual(await committedOffsets(fx.raw, 'admin-gone', topic, 2), [-1, -1])
   })
 
   test('OffsetDelete: GROUP_SUBSCRIBED_TO_TOPIC for a topic a member subscribes to; other topics\' offsets go', async () => {
     const [old, current] = ['offset-delete-old', 'offset-delete-current']
-    for (const t of [old, current]) assert.equal((await raw.createTopic(t, { partitions: 2 })).errorCode, 0)
-    const oldEnds = await produceRound(raw, old, 2, 4, 'old')
-    const currentEnds = await produceRound(raw, current, 2, 6, 'current')
+    for (const t of [old, current]) assert.equal((await fx.raw.createTopic(t, { partitions: 2 })).errorCode, 0)
+    const oldEnds = await produceRound(fx.raw, old, 2, 4, 'old')
+    const currentEnds = await produceRound(fx.raw, current, 2, 6, 'current')
     const group = 'offset-delete-group'
     // The group first consumes one topic, then (another member) the other.
-    const first = GroupMember.start({ name: 'first', library: 'confluent', bootstrap: broker.bootstrap, group, topics: [old], config: RDKAFKA_FAST })
+    const first = GroupMember.start({ name: 'first', library: 'confluent', bootstrap: fx.broker.bootstrap, group, topics: [old], config: RDKAFKA_FAST })
     await first.waitFor('read and committed the old topic', () => consumedAll(first.records(), old, expectedKeys([0, 0], oldEnds)) && first.events.at(-1)?.event === 'committed')
     await first.close()
-    const second = GroupMember.start({ name: 'second', library: 'confluent', bootstrap: broker.bootstrap, group, topics: [current], config: RDKAFKA_FAST })
+    const second = GroupMember.start({ name: 'second', library: 'confluent', bootstrap: fx.broker.bootstrap, group, topics: [current], config: RDKAFKA_FAST })
     await second.waitFor('read and committed the current topic', () => consumedAll(second.records(), current, expectedKeys([0, 0], currentEnds)) && second.events.at(-1)?.event === 'committed')
 
-    assert.deepEqual(await offsetDelete(raw, group, current, [0, 1]), { errorCode: ErrorCode.NONE, partitions: [ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC] })
-    assert.deepEqual(await committedOffsets(raw, group, current, 2), currentEnds, 'still committed')
-    assert.deepEqual(await offsetDelete(raw, group, old, [1]), { errorCode: ErrorCode.NONE, partitions: [ErrorCode.NONE] })
-    assert.deepEqual(await committedOffsets(raw, group, old, 2), [oldEnds[0], -1], 'only the deleted partition lost its offset')
-    assert.deepEqual((await offsetDelete(raw, 'offset-delete-unknown', old, [0])).errorCode, ErrorCode.GROUP_ID_NOT_FOUND)
+    assert.deepEqual(await offsetDelete(fx.raw, group, current, [0, 1]), { errorCode: ErrorCode.NONE, partitions: [ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC] })
+    assert.deepEqual(await committedOffsets(fx.raw, group, current, 2), currentEnds, 'still committed')
+    assert.deepEqual(await offsetDelete(fx.raw, group, old, [1]), { errorCode: ErrorCode.NONE, partitions: [ErrorCode.NONE] })
+    assert.deepEqual(await committedOffsets(fx.raw, group, old, 2), [oldEnds[0], -1], 'only the deleted partition lost its offset')
+    assert.deepEqual((await offsetDelete(fx.raw, 'offset-delete-unknown', old, [0])).errorCode, ErrorCode.GROUP_ID_NOT_FOUND)
     // Once the group is Empty, the subscribed topic's offsets can go too.
     await second.close()
-    assert.deepEqual(await offsetDelete(raw, group, current, [0, 1]), { errorCode: ErrorCode.NONE, partitions: [ErrorCode.NONE, ErrorCode.NONE] })
-    assert.deepEqual(await committedOffsets(raw, group, current, 2), [-1, -1])
+    assert.deepEqual(await offsetDelete(fx.raw, group, current, [0, 1]), { errorCode: ErrorCode.NONE, partitions: [ErrorCode.NONE, ErrorCode.NONE] })
+    assert.deepEqual(await committedOffsets(fx.raw, group, current, 2), [-1, -1])
   })
 
   test('static membership: a restarted instance takes over its partitions without a rebalance; a stale instance is fenced', async () => {
     const topic = 'static'
     const group = 'static-group'
     const all = partitionKeys(topic, 4)
-    assert.equal((await raw.createTopic(topic, { partitions: 4 })).errorCode, 0)
+    assert.equal((await fx.raw.createTopic(topic, { partitions: 4 })).errorCode, 0)
     // Sessions long enough that nothing expires while an instance restarts.
     const start = (name: string, instance: string) =>
-      GroupMember.start({ name, library: 'confluent', bootstrap: broker.bootstrap, group, topics: [topic], config: { ...RDKAFKA_FAST, 'session.timeout.ms': 10_000, 'group.instance.id': instance } })
+      GroupMember.start({ name, library: 'confluent', bootstrap: fx.broker.bootstrap, group, topics: [topic], config: { ...RDKAFKA_FAST, 'session.timeout.ms': 10_000, 'group.instance.id': instance } })
     const a = start('a', 'instance-a')
     const b = start('b', 'instance-b')
     await a.waitFor('a and b split the partitions', () => splitAssignment([a, b], all)?.size === 2)
-    const before = await describeGroup(raw, group)
+    const before = await describeGroup(fx.raw, group)
     assert.deepEqual(before.members.map((m) => m.groupInstanceId).sort(), ['instance-a', 'instance-b'])
     const oldA = before.members.find((m) => m.groupInstanceId === 'instance-a')!
     const bEvents = b.events.filter((e) => e.event !== 'record' && e.event !== 'committed').length
@@ -190,13 +179,13 @@ describe('consumer group admin APIs and membership', () => {
     const a2 = start('a2', 'instance-a')
     await a2.waitFor('the new instance is assigned', () => a2.assignment().length > 0)
     assert.deepEqual(a2.assignment(), aPartitions, 'the same partitions as the instance it replaced')
-    const after = await describeGroup(raw, group)
+    const after = await describeGroup(fx.raw, group)
     assert.equal(after.groupState, 'Stable')
     const newA = after.members.find((m) => m.groupInstanceId === 'instance-a')!
     assert.notEqual(newA.memberId, oldA.memberId, 'a new member id for the instance')
     assert.deepEqual(decodeAssignment(newA.memberAssignment), aPartitions)
     // The old member id is fenced (KIP-345).
-    assert.equal(await heartbeat(raw, group, oldA.memberId, 'instance-a', 1), ErrorCode.FENCED_INSTANCE_ID)
+    assert.equal(await heartbeat(fx.raw, group, oldA.memberId, 'instance-a', 1), ErrorCode.FENCED_INSTANCE_ID)
 
     // A stale instance: a2 stops (SIGSTOP) while a3 takes its place; when a2 resumes, the broker fences it.
     a2.pause()
@@ -208,7 +197,7 @@ describe('consumer group admin APIs and membership', () => {
 
     // b saw none of this: no revocation, no new assignment.
     assert.equal(b.events.filter((e) => e.event !== 'record' && e.event !== 'committed').length, bEvents, 'no rebalance reached b')
-    const ends = await produceRound(raw, topic, 4, 5, 'static')
+    const ends = await produceRound(fx.raw, topic, 4, 5, 'static')
     await a3.waitFor('a3 and b read everything', () => consumedAll([...a3.records(), ...b.records()], topic, expectedKeys([0, 0, 0, 0], ends)))
     await Promise.all([a2.kill(), a3.close(), b.close()])
   })
@@ -216,14 +205,14 @@ describe('consumer group admin APIs and membership', () => {
   test('manual assignment: kafka-python commits with generation -1, kafkajs\'s admin reads the offsets, consumers start from them', async () => {
     const topic = 'manual'
     const group = 'manual-group'
-    assert.equal((await raw.createTopic(topic, { partitions: 2 })).errorCode, 0)
-    await produceRound(raw, topic, 2, 10, 'manual')
+    assert.equal((await fx.raw.createTopic(topic, { partitions: 2 })).errorCode, 0)
+    await produceRound(fx.raw, topic, 2, 10, 'manual')
     const manual = async (commits: number[] | null): Promise<{ committed: number[]; first: number[] }> =>
-      JSON.parse(await run(SYSTEM_PYTHON, ['-c', MANUAL_ASSIGNMENT_SCRIPT, broker.bootstrap, group, topic, JSON.stringify(commits)])) as { committed: number[]; first: number[] }
+      JSON.parse(await run(SYSTEM_PYTHON, ['-c', MANUAL_ASSIGNMENT_SCRIPT, fx.broker.bootstrap, group, topic, JSON.stringify(commits)])) as { committed: number[]; first: number[] }
 
     assert.deepEqual(await manual([3, 7]), { committed: [3, 7], first: [3, 7] })
     // A group that only stores offsets: Empty, with no protocol type.
-    const d = await describeGroup(raw, group)
+    const d = await describeGroup(fx.raw, group)
     assert.deepEqual([d.groupState, d.protocolType, d.members.length], ['Empty', '', 0])
     const admin = kafka.admin()
     await admin.connect()
@@ -237,10 +226,10 @@ describe('consumer group admin APIs and membership', () => {
     assert.deepEqual(await manual([5, 1]), { committed: [5, 1], first: [5, 1] })
     assert.deepEqual(await manual(null), { committed: [5, 1], first: [5, 1] })
     // A commit naming a member the group does not have is refused, even with generation -1; an anonymous one is not.
-    assert.equal(await commitOffset(raw, { groupId: group, generationId: 42, memberId: 'nobody', topic, partition: 0, offset: 9 }), ErrorCode.UNKNOWN_MEMBER_ID)
-    assert.equal(await commitOffset(raw, { groupId: group, generationId: -1, memberId: 'nobody', topic, partition: 0, offset: 9 }), ErrorCode.UNKNOWN_MEMBER_ID)
-    assert.equal(await commitOffset(raw, { groupId: group, generationId: -1, memberId: '', topic, partition: 0, offset: 9 }), ErrorCode.NONE)
-    assert.deepEqual(await committedOffsets(raw, group, topic, 2), [9, 1])
+    assert.equal(await commitOffset(fx.raw, { groupId: group, generationId: 42, memberId: 'nobody', topic, partition: 0, offset: 9 }), ErrorCode.UNKNOWN_MEMBER_ID)
+    assert.equal(await commitOffset(fx.raw, { groupId: group, generationId: -1, memberId: 'nobody', topic, partition: 0, offset: 9 }), ErrorCode.UNKNOWN_MEMBER_ID)
+    assert.equal(await commitOffset(fx.raw, { groupId: group, generationId: -1, memberId: '', topic, partition: 0, offset: 9 }), ErrorCode.NONE)
+    assert.deepEqual(await committedOffsets(fx.raw, group, topic, 2), [9, 1])
   })
 })
 

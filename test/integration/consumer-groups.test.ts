@@ -12,36 +12,23 @@
  *   expire, else the group waits for it for a whole rebalance timeout);
  *   members that stay up through a restart carry on in their generation.
  */
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { removeDir, startBrokerProcess, type BrokerProcess } from './broker-process.js'
-import { GROUP_TEST_BROKER_CONFIG, GroupMember, KAFKA_PYTHON_FAST, partitionKeys, RDKAFKA_FAST, RDKAFKA_SHORT_SESSION, splitAssignment } from './group-member.js'
+import { removeDir, startBrokerProcess } from './broker-process.js'
+import { GROUP_TEST_BROKER_CONFIG, GroupMember, groupTestBroker, KAFKA_PYTHON_FAST, partitionKeys, RDKAFKA_FAST, RDKAFKA_SHORT_SESSION, splitAssignment } from './group-member.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { assertExactlyOnce, commitOffset, committedOffsets, consumedAll, consumedCounts, deleteGroup, describeGroup, expectedKeys, produceRound } from './group-requests.js'
 import { RawClient } from './raw-client.js'
 
 describe('consumer groups (one broker process)', () => {
-  let broker: BrokerProcess
-  let raw: RawClient
-  before(async () => {
-    broker = await startBrokerProcess({ config: GROUP_TEST_BROKER_CONFIG })
-    raw = await RawClient.connect(broker.port)
-  })
-  after(async () => {
-    await GroupMember.killAll()
-    await raw?.close()
-    if (broker) {
-      assert.equal(await broker.stop(), 0, 'clean exit on SIGTERM')
-      await removeDir(broker.logDir)
-    }
-  })
+  const fx = groupTestBroker()
 
   test('queue: three members split six partitions and read each record once; a clean leave and a SIGKILL move partitions without skipping a record', async () => {
     const topic = 'queue'
     const group = 'queue-group'
     const all = partitionKeys(topic, 6)
-    assert.equal((await raw.createTopic(topic, { partitions: 6 })).errorCode, 0)
-    const start = (name: string, config: Readonly<Record<string, number>>) => GroupMember.start({ name, library: 'confluent', bootstrap: broker.bootstrap, group, topics: [topic], config })
+    assert.equal((await fx.raw.createTopic(topic, { partitions: 6 })).errorCode, 0)
+    const start = (name: string, config: Readonly<Record<string, number>>) => GroupMember.start({ name, library: 'confluent', bootstrap: fx.broker.bootstrap, group, topics: [topic], config })
     // b is the one killed later: its short session ends soon after.
     const [a, b, c] = [start('a', RDKAFKA_FAST), start('b', RDKAFKA_SHORT_SESSION), start('c', RDKAFKA_FAST)]
     const members = [a, b, c]
@@ -49,11 +36,11 @@ describe('consumer groups (one broker process)', () => {
 
     // Three members: two partitions each, every partition owned by exactly one member.
     await a.waitFor('three members split the partitions', () => splitAssignment(members, all)?.size === 3 && members.every((m) => m.assignment().length === 2))
-    const described = await describeGroup(raw, group)
+    const described = await describeGroup(fx.raw, group)
     assert.equal(described.groupState, 'Stable')
     assert.equal(described.members.length, 3)
 
-    const round1 = await produceRound(raw, topic, 6, 20, 'r1')
+    const round1 = await produceRound(fx.raw, topic, 6, 20, 'r1')
     const after1 = expectedKeys([0, 0, 0, 0, 0, 0], round1)
     await a.waitFor('round 1 consumed', () => consumedAll(records(), topic, after1))
     assertExactlyOnce(records(), topic, after1, 'round 1: each record read exactly once')
@@ -66,7 +53,7 @@ describe('consumer groups (one broker process)', () => {
     const aPartitions = a.assignment()
     await a.close()
     assert.deepEqual(a.events.at(-1), { event: 'closed' })
-    const round2 = await produceRound(raw, topic, 6, 20, 'r2')
+    const round2 = await produceRound(fx.raw, topic, 6, 20, 'r2')
     await b.waitFor('b and c split the partitions', () => splitAssignment([b, c], all) !== undefined)
     const moved = new Set([...b.assignment(), ...c.assignment()])
     assert.ok(aPartitions.every((p) => moved.has(p)), 'the leaving member\'s partitions moved to the others')
@@ -77,7 +64,7 @@ describe('consumer groups (one broker process)', () => {
     // A SIGKILL: b never leaves; after its session times out c owns everything and reads on.
     const bPartitions = new Set(b.assignment())
     await b.kill()
-    const round3 = await produceRound(raw, topic, 6, 20, 'r3')
+    const round3 = await produceRound(fx.raw, topic, 6, 20, 'r3')
     await c.waitFor('c owns every partition after b\'s session expired', () => splitAssignment([c], all) !== undefined)
     const after3 = expectedKeys([0, 0, 0, 0, 0, 0], round3)
     await c.waitFor('round 3 consumed', () => consumedAll(records(), topic, after3))
@@ -88,29 +75,29 @@ describe('consumer groups (one broker process)', () => {
       if (n > 1) assert.ok(bPartitions.has(`${topic}-${key.split(':')[0]}`), `record ${key} read ${n} times, but it is not on a partition of the killed member`)
     }
     await c.close()
-    assert.deepEqual(await committedOffsets(raw, group, topic, 6), round3, 'the group committed every partition to its end')
-    assert.equal((await describeGroup(raw, group)).groupState, 'Empty')
+    assert.deepEqual(await committedOffsets(fx.raw, group, topic, 6), round3, 'the group committed every partition to its end')
+    assert.equal((await describeGroup(fx.raw, group)).groupState, 'Empty')
   })
 
   test('publish-subscribe: two groups on one topic each read every record, and commit independently', async () => {
     const topic = 'pubsub'
-    assert.equal((await raw.createTopic(topic, { partitions: 3 })).errorCode, 0)
-    const ends = await produceRound(raw, topic, 3, 30, 'ps')
+    assert.equal((await fx.raw.createTopic(topic, { partitions: 3 })).errorCode, 0)
+    const ends = await produceRound(fx.raw, topic, 3, 30, 'ps')
     const expected = expectedKeys([0, 0, 0], ends)
     // Group 1: two librdkafka members.
-    const g1 = ['g1-a', 'g1-b'].map((name) => GroupMember.start({ name, library: 'confluent', bootstrap: broker.bootstrap, group: 'subscribers-1', topics: [topic], config: RDKAFKA_FAST }))
+    const g1 = ['g1-a', 'g1-b'].map((name) => GroupMember.start({ name, library: 'confluent', bootstrap: fx.broker.bootstrap, group: 'subscribers-1', topics: [topic], config: RDKAFKA_FAST }))
     await g1[0]!.waitFor('group 1 read everything', () => consumedAll(g1.flatMap((m) => m.records()), topic, expected))
     await Promise.all(g1.map((m) => m.close()))
-    assert.deepEqual(await committedOffsets(raw, 'subscribers-1', topic, 3), ends)
+    assert.deepEqual(await committedOffsets(fx.raw, 'subscribers-1', topic, 3), ends)
     // Group 2 starts after group 1 committed everything: its own offsets start from nothing.
-    assert.deepEqual(await committedOffsets(raw, 'subscribers-2', topic, 3), [-1, -1, -1])
-    const g2 = GroupMember.start({ name: 'g2', library: 'kafka-python', bootstrap: broker.bootstrap, group: 'subscribers-2', topics: [topic], config: KAFKA_PYTHON_FAST })
+    assert.deepEqual(await committedOffsets(fx.raw, 'subscribers-2', topic, 3), [-1, -1, -1])
+    const g2 = GroupMember.start({ name: 'g2', library: 'kafka-python', bootstrap: fx.broker.bootstrap, group: 'subscribers-2', topics: [topic], config: KAFKA_PYTHON_FAST })
     await g2.waitFor('group 2 read everything', () => consumedAll(g2.records(), topic, expected))
     await g2.close()
     // Each group read every record (group 1's members between them, without duplicates: nobody failed).
     assertExactlyOnce(g1.flatMap((m) => m.records()), topic, expected, 'group 1')
     assertExactlyOnce(g2.records(), topic, expected, 'group 2')
-    assert.deepEqual(await committedOffsets(raw, 'subscribers-2', topic, 3), ends)
+    assert.deepEqual(await committedOffsets(fx.raw, 'subscribers-2', topic, 3), ends)
   })
 })
 

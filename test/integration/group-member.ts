@@ -17,7 +17,10 @@
  * is committed, and a SIGKILL can only cause records to be read twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { SYSTEM_PYTHON } from './broker-process.js'
+import { after, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { removeDir, startBrokerProcess, SYSTEM_PYTHON, type BrokerProcess } from './broker-process.js'
+import { RawClient } from './raw-client.js'
 
 const MEMBER_SCRIPT = String.raw`
 import json, sys, threading
@@ -273,3 +276,36 @@ export function splitAssignment(members: readonly GroupMember[], expected: reado
   if (all.length !== expected.length || all.some((k, i) => k !== expected[i])) return undefined
   return byMember
 }
+
+/**
+ * The broker process a describe block's group tests share (GROUP_TEST_BROKER_CONFIG)
+ * and a RawClient to it, started before its tests; afterwards every member is
+ * killed and the broker must stop cleanly on SIGTERM. Call inside `describe`.
+ */
+export function groupTestBroker(): { readonly broker: BrokerProcess; readonly raw: RawClient } {
+  let broker: BrokerProcess | undefined
+  let raw: RawClient | undefined
+  before(async () => {
+    broker = await startBrokerProcess({ config: GROUP_TEST_BROKER_CONFIG })
+    raw = await RawClient.connect(broker.port)
+  })
+  after(async () => {
+    await GroupMember.killAll()
+    await raw?.close()
+    if (broker) {
+      assert.equal(await broker.stop(), 0, 'clean exit on SIGTERM')
+      await removeDir(broker.logDir)
+    }
+  })
+  return {
+    get broker() {
+      if (!broker) throw new Error('groupTestBroker: the broker starts in before()')
+      return broker
+    },
+    get raw() {
+      if (!raw) throw new Error('groupTestBroker: the client connects in before()')
+      return raw
+    },
+  }
+}
+

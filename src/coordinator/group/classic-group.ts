@@ -48,6 +48,16 @@ export interface SyncResult {
   assignment: Buffer
 }
 
+/** A JoinGroup answer carrying only an error (and the member id, which MEMBER_ID_REQUIRED hands out). */
+export function joinError(errorCode: number, memberId: string): JoinResult {
+  return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, members: [] }
+}
+
+/** A SyncGroup answer carrying only an error. */
+export function syncError(errorCode: number): SyncResult {
+  return { errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
+}
+
 export class MemberMetadata {
   assignment: Buffer = Buffer.alloc(0)
   /** Set while the member's JoinGroup waits for the rebalance to complete. */
@@ -72,6 +82,19 @@ export class MemberMetadata {
 
   get isAwaitingJoin(): boolean {
     return this.awaitingJoin !== undefined
+  }
+
+  /**
+   * Answers the member's waiting JoinGroup and SyncGroup, if any, with an
+   * error. The group's count of members awaiting join is the caller's to keep.
+   */
+  failWaiting(errorCode: number): void {
+    const join = this.awaitingJoin
+    const sync = this.awaitingSync
+    this.awaitingJoin = undefined
+    this.awaitingSync = undefined
+    join?.(joinError(errorCode, this.memberId))
+    sync?.(syncError(errorCode))
   }
 
   /** The member's metadata for a protocol; empty if it does not support it (never throws: answers must go out). */

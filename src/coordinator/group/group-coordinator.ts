@@ -24,7 +24,7 @@ import type { Logger } from '../../common/logger.js'
 import type { Time } from '../../common/time.js'
 import type { TopicPartition } from '../../common/topic-partition.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { ClassicGroup, MemberMetadata, type CommittedOffset, type GroupState, type JoinResult, type Protocol, type SyncResult } from './classic-group.js'
+import { ClassicGroup, MemberMetadata, joinError, syncError, type CommittedOffset, type GroupState, type JoinResult, type Protocol, type SyncResult } from './classic-group.js'
 import { GroupMetadataManager, type GroupConfig, type OffsetsTopicLog } from './group-metadata-manager.js'
 import { subscribedTopics } from './consumer-protocol.js'
 
@@ -122,12 +122,7 @@ export class GroupCoordinator {
     for (const g of this.manager.groups.values()) {
       for (const m of g.members.values()) {
         clearTimeout(m.heartbeatTimer)
-        const join = m.awaitingJoin
-        const sync = m.awaitingSync
-        m.awaitingJoin = undefined
-        m.awaitingSync = undefined
-        join?.({ errorCode: ErrorCode.NOT_COORDINATOR, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: m.memberId, members: [] })
-        sync?.({ errorCode: ErrorCode.NOT_COORDINATOR, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
+        m.failWaiting(ErrorCode.NOT_COORDINATOR)
       }
       g.numMembersAwaitingJoin = 0
     }
@@ -159,7 +154,7 @@ export class GroupCoordinator {
 
   joinGroup(p: JoinGroupParams): Promise<JoinResult> {
     return new Promise((resolve) => {
-      const fail = (errorCode: number, memberId = p.memberId) => resolve({ errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, members: [] })
+      const fail = (errorCode: number) => resolve(joinError(errorCode, p.memberId))
       const status = this.#status(p.groupId)
       if (status !== ErrorCode.NONE) return fail(status)
       if (p.sessionTimeoutMs < this.#config.groupMinSessionTimeoutMs || p.sessionTimeoutMs > this.#config.groupMaxSessionTimeoutMs) return fail(ErrorCode.INVALID_SESSION_TIMEOUT)
@@ -189,18 +184,14 @@ export class GroupCoordinator {
       // KIP-394: hand out the id first, so a client that retries its join is not counted twice.
       group.pendingMembers.add(newMemberId)
       this.#schedulePendingExpiry(group, newMemberId, p.sessionTimeoutMs)
-      respond({ errorCode: ErrorCode.MEMBER_ID_REQUIRED, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: newMemberId, members: [] })
+      respond(joinError(ErrorCode.MEMBER_ID_REQUIRED, newMemberId))
       return
     }
     this.#addMemberAndRebalance(group, newMemberId, p, respond)
   }
 
   #joinKnownMember(group: ClassicGroup, p: JoinGroupParams, respond: (r: JoinResult) => void, fail: (code: number) => void): void {
-    if (group.pendingMembers.has(p.memberId)) {
-      clearTimeout(this.#pendingTimers.get(p.memberId))
-      this.#pendingTimers.delete(p.memberId)
-      return this.#addMemberAndRebalance(group, p.memberId, p, respond)
-    }
+    if (this.#forgetPending(group, p.memberId)) return this.#addMemberAndRebalance(group, p.memberId, p, respond)
     const fenced = this.#fencingError(group, p.memberId, p.groupInstanceId)
     if (fenced !== ErrorCode.NONE) return fail(fenced)
     const member = group.members.get(p.memberId)
@@ -257,11 +248,8 @@ export class GroupCoordinator {
     const old = group.members.get(oldMemberId)!
     clearTimeout(old.heartbeatTimer)
     // The old instance's pending calls learn they are fenced.
-    old.awaitingJoin?.({ errorCode: ErrorCode.FENCED_INSTANCE_ID, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: oldMemberId, members: [] })
-    old.awaitingSync?.({ errorCode: ErrorCode.FENCED_INSTANCE_ID, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
     if (old.isAwaitingJoin) group.numMembersAwaitingJoin--
-    old.awaitingJoin = undefined
-    old.awaitingSync = undefined
+    old.failWaiting(ErrorCode.FENCED_INSTANCE_ID)
     const member = group.replaceStaticMember(p.groupInstanceId!, oldMemberId, newMemberId)
     const unchanged = member.matches(p.protocols)
     member.clientId = p.clientId
@@ -274,7 +262,7 @@ export class GroupCoordinator {
       this.#scheduleHeartbeat(group, member)
       void this.manager.storeGroup(group).then((code) => {
         if (code !== ErrorCode.NONE) {
-          respond({ errorCode: code, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: newMemberId, members: [] })
+          respond(joinError(code, newMemberId))
           return
         }
         respond(group.joinResultFor(newMemberId, ErrorCode.NONE))
@@ -341,11 +329,7 @@ export class GroupCoordinator {
     for (const m of [...group.members.values()]) {
       if (!m.isAwaitingJoin && m.groupInstanceId === null) this.#removeMember(group, m, 'did not rejoin before the rebalance timeout', false)
     }
-    for (const id of [...group.pendingMembers]) {
-      group.pendingMembers.delete(id)
-      clearTimeout(this.#pendingTimers.get(id))
-      this.#pendingTimers.delete(id)
-    }
+    for (const id of [...group.pendingMembers]) this.#forgetPending(group, id)
     if (group.leaderId !== null && !group.members.get(group.leaderId)?.isAwaitingJoin) {
       const joined = [...group.members.values()].find((m) => m.isAwaitingJoin)
       if (joined) group.leaderId = joined.memberId
@@ -388,7 +372,7 @@ export class GroupCoordinator {
       m.assignment = Buffer.alloc(0)
       const respond = m.awaitingSync
       m.awaitingSync = undefined
-      respond?.({ errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
+      respond?.(syncError(errorCode))
     }
   }
 
@@ -396,7 +380,7 @@ export class GroupCoordinator {
 
   syncGroup(p: SyncGroupParams): Promise<SyncResult> {
     return new Promise((resolve) => {
-      const fail = (errorCode: number) => resolve({ errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
+      const fail = (errorCode: number) => resolve(syncError(errorCode))
       const status = this.#status(p.groupId)
       if (status !== ErrorCode.NONE) return fail(status)
       const group = this.manager.groups.get(p.groupId)
@@ -485,10 +469,16 @@ export class GroupCoordinator {
     this.#pendingTimers.set(
       memberId,
       this.#timer(sessionTimeoutMs, () => {
-        this.#pendingTimers.delete(memberId)
-        if (group.pendingMembers.delete(memberId) && group.is('PreparingRebalance')) this.#tryCompleteJoin(group)
+        if (this.#forgetPending(group, memberId) && group.is('PreparingRebalance')) this.#tryCompleteJoin(group)
       }),
     )
+  }
+
+  /** Drops a member id handed out with MEMBER_ID_REQUIRED, and its expiry; true if it was pending. */
+  #forgetPending(group: ClassicGroup, memberId: string): boolean {
+    clearTimeout(this.#pendingTimers.get(memberId))
+    this.#pendingTimers.delete(memberId)
+    return group.pendingMembers.delete(memberId)
   }
 
   // ---- LeaveGroup ----
@@ -502,10 +492,7 @@ export class GroupCoordinator {
     if (group.is('Dead')) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] }
     const members = leaving.map((l) => {
       const memberId = l.memberId === '' && l.groupInstanceId !== null ? (group.staticMemberId(l.groupInstanceId) ?? '') : l.memberId
-      if (group.pendingMembers.has(memberId)) {
-        group.pendingMembers.delete(memberId)
-        clearTimeout(this.#pendingTimers.get(memberId))
-        this.#pendingTimers.delete(memberId)
+      if (this.#forgetPending(group, memberId)) {
         if (group.is('PreparingRebalance')) this.#tryCompleteJoin(group)
         return { ...l, errorCode: ErrorCode.NONE }
       }
@@ -525,12 +512,7 @@ export class GroupCoordinator {
     clearTimeout(member.heartbeatTimer)
     member.heartbeatTimer = undefined
     group.remove(member.memberId) // counts it out of the members awaiting join
-    const join = member.awaitingJoin
-    member.awaitingJoin = undefined
-    join?.({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: member.memberId, members: [] })
-    const sync = member.awaitingSync
-    member.awaitingSync = undefined
-    sync?.({ errorCode: ErrorCode.UNKNOWN_MEMBER_ID, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) })
+    member.failWaiting(ErrorCode.UNKNOWN_MEMBER_ID)
     if (!rebalance) return
     if (group.is('Stable') || group.is('CompletingRebalance')) this.#prepareRebalance(group, `removing member ${member.memberId} (${reason})`)
     else if (group.is('PreparingRebalance')) this.#tryCompleteJoin(group)

@@ -142,7 +142,7 @@ export class GroupMetadataManager {
         clientHost: m.clientHost,
         rebalanceTimeout: m.rebalanceTimeoutMs,
         sessionTimeout: m.sessionTimeoutMs,
-        subscription: protocol !== null && m.protocols.some((p) => p.name === protocol) ? m.metadataFor(protocol) : Buffer.alloc(0),
+        subscription: protocol !== null ? m.metadataFor(protocol) : Buffer.alloc(0),
         assignment: m.assignment,
       })),
     })

@@ -440,22 +440,18 @@ export class Producer {
 
   /** Sends one batch until it is answered, retrying with back-off until its delivery deadline (recovery). */
   async #deliverOne(q: PartitionQueue, b: InFlightBatch): Promise<void> {
-    for (;;) {
-      if (b.settled) return
-      let error: Error
-      try {
+    try {
+      await this.#retrying(b.deadline, async () => {
+        if (b.settled) return
         const records = await b.bytes
         const c = await this.#leaderConnection(q)
-        const e = this.#resolveFromAnswer(q, b, await c.request(ProduceApi, this.#body(q, records)))
-        if (!e) return
-        error = e
-      } catch (e) {
-        error = e as Error
-      }
-      const retriable = error instanceof KafkaClientError && error.retriable
-      if (!retriable || Date.now() + this.#retryBackoffMs >= b.deadline) return this.#settle(q, b, (p) => p.reject(error))
-      if (error instanceof KafkaProtocolError && RETRY_WITH_METADATA.has(error.errorCode)) await this.cluster.refresh([q.topic]).catch(() => undefined)
-      await new Promise((r) => setTimeout(r, this.#retryBackoffMs))
+        const error = this.#resolveFromAnswer(q, b, await c.request(ProduceApi, this.#body(q, records)))
+        if (!error) return
+        if (error instanceof KafkaProtocolError && RETRY_WITH_METADATA.has(error.errorCode)) await this.cluster.refresh([q.topic]).catch(() => undefined)
+        throw error
+      })
+    } catch (e) {
+      this.#settle(q, b, (p) => p.reject(e as Error))
     }
   }
 }

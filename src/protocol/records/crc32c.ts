@@ -46,7 +46,8 @@ export function loadNative(): NativeCrc32c | null {
   return (native = null)
 }
 
-const TABLES = buildTables()
+/** Built on the first JavaScript CRC: the addon normally answers and never needs them. */
+let tables: Uint32Array[] | undefined
 
 function buildTables(): Uint32Array[] {
   const t = Array.from({ length: 8 }, () => new Uint32Array(256))
@@ -67,7 +68,7 @@ function buildTables(): Uint32Array[] {
 
 /** Slicing-by-8 in JavaScript: the fallback when the addon is missing. */
 export function crc32cJs(buf: Uint8Array, start: number, end: number, crc: number): number {
-  const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array]
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = (tables ??= buildTables()) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array]
   let c = ~crc >>> 0
   let i = start
   for (; i + 8 <= end; i += 8) {

@@ -17,11 +17,12 @@
  * horizon can only be later), and when they are seen gone, that much time
  * must have passed.
  */
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
-import { RawClient, makeBatch } from './raw-client.js'
-import { assertSegmentsWhole, partitionFiles, pollUntil, removeDir, run, startBrokerProcess, type BrokerProcess } from './broker-process.js'
+import { makeBatch } from './raw-client.js'
+import { brokerFixture } from './broker-fixture.js'
+import { assertSegmentsWhole, partitionFiles, pollUntil, run } from './broker-process.js'
 
 const TOPIC = 'compacted-updates'
 const KEYS = 1000
@@ -66,23 +67,10 @@ function duplicateKeysBelow(records: readonly Consumed[], end: number): string[]
 }
 
 describe('log compaction on a real broker', () => {
-  let broker: BrokerProcess
-  let client: RawClient
-
-  before(async () => {
-    broker = await startBrokerProcess({ config: BROKER_CONFIG })
-    client = await RawClient.connect(broker.port)
-  })
-  after(async () => {
-    await client?.close()
-    if (broker) {
-      assert.equal(await broker.stop(), 0, 'clean exit on SIGTERM')
-      await removeDir(broker.logDir)
-    }
-  })
+  const fx = brokerFixture(BROKER_CONFIG)
 
   test('keeps the latest value per key, keeps tombstones for delete.retention.ms, then drops them; survives a restart', async (t) => {
-    const created = await client.createTopic(TOPIC, {
+    const created = await fx.client.createTopic(TOPIC, {
       configs: {
         'cleanup.policy': 'compact', 'segment.bytes': String(64 * 1024), 'segment.ms': '2000',
         'min.cleanable.dirty.ratio': '0.01', 'delete.retention.ms': String(DELETE_RETENTION_MS), 'file.delete.delay.ms': '1000',
@@ -91,10 +79,10 @@ describe('log compaction on a real broker', () => {
     assert.equal(created.errorCode, ErrorCode.NONE)
 
     // A record without a key is refused as Kafka refuses it, and nothing is appended.
-    const keyless = await client.produce(TOPIC, 0, makeBatch([{ key: null, value: 'no key' }]))
+    const keyless = await fx.client.produce(TOPIC, 0, makeBatch([{ key: null, value: 'no key' }]))
     assert.equal(keyless.errorCode, ErrorCode.INVALID_RECORD)
     assert.match(keyless.errorMessage ?? '', /Compacted topic cannot accept message without key in topic partition compacted-updates-0\./)
-    assert.equal((await client.listOffset(TOPIC, 0, -1n)).offset, 0n)
+    assert.equal((await fx.client.listOffset(TOPIC, 0, -1n)).offset, 0n)
 
     // 100,000 updates over 1,000 keys; value = update number, so the latest is known.
     const latest = new Map<string, string>()
@@ -105,20 +93,20 @@ describe('log compaction on a real broker', () => {
       lines.push(`${k}:v${i}`)
     }
     const produce = (input: string, extra: string[] = []) =>
-      run('kcat', ['-b', broker.bootstrap, '-P', '-t', TOPIC, '-p', '0', '-K:', '-X', 'batch.size=16384', ...extra], input, 120_000)
+      run('kcat', ['-b', fx.broker.bootstrap, '-P', '-t', TOPIC, '-p', '0', '-K:', '-X', 'batch.size=16384', ...extra], input, 120_000)
     await produce(lines.join('\n') + '\n', ['-z', 'lz4'])
     // Tombstones (null values, kcat -Z) for 100 keys.
     const tombstonesProducedAt = Date.now()
     await produce(Array.from({ length: TOMBSTONES }, (_, i) => `${key(i)}:`).join('\n') + '\n', ['-Z'])
     const lastTombstone = UPDATES + TOMBSTONES - 1
-    assert.equal((await client.listOffset(TOPIC, 0, -1n)).offset, BigInt(lastTombstone + 1))
+    assert.equal((await fx.client.listOffset(TOPIC, 0, -1n)).offset, BigInt(lastTombstone + 1))
     const live = [...latest].filter(([k]) => Number(k.slice(1)) >= TOMBSTONES)
 
     // Produce until a roll by segment.ms moves everything above out of the active segment.
     let rolls = 0
     await pollUntil('the active segment to roll past the tombstones', 60, 500, async () => {
       await produce(`roll:${rolls++}\n`)
-      return (await activeSegmentBase(broker.logDir)) > lastTombstone ? true : undefined
+      return (await activeSegmentBase(fx.broker.logDir)) > lastTombstone ? true : undefined
     })
 
     // Compacted: one record per key outside the active segment, every live key's latest value, the tombstones.
@@ -129,8 +117,8 @@ describe('log compaction on a real broker', () => {
     let firstRead: { records: Consumed[]; startedAt: number } | undefined
     await pollUntil('the cleaner to compact the log', 240, 500, async () => {
       const startedAt = Date.now()
-      const active = await activeSegmentBase(broker.logDir)
-      const records = await consumeAll(broker.bootstrap)
+      const active = await activeSegmentBase(fx.broker.logDir)
+      const records = await consumeAll(fx.broker.bootstrap)
       if (duplicateKeysBelow(records, active).length > 0 || !liveKept(records)) return undefined
       firstRead = { records, startedAt }
       return true
@@ -146,34 +134,30 @@ describe('log compaction on a real broker', () => {
     } else {
       t.diagnostic(`compacted state first read ${startedAt - tombstonesProducedAt} ms after the tombstones: too late to see them`)
     }
-    await pollUntil('the broker to log the cleaning', 40, 250, async () => (/Cleaned log compacted-updates-0: .* size reduction/.test(broker.output()) ? true : undefined))
-    for (const line of broker.output().split('\n').filter((l) => l.includes('Cleaned log'))) t.diagnostic(line)
+    await pollUntil('the broker to log the cleaning', 40, 250, async () => (/Cleaned log compacted-updates-0: .* size reduction/.test(fx.broker.output()) ? true : undefined))
+    for (const line of fx.broker.output().split('\n').filter((l) => l.includes('Cleaned log'))) t.diagnostic(line)
 
     // After delete.retention.ms the tombstones go, and nothing else does.
     let cleanedRead: Consumed[] = []
     await pollUntil('the tombstones to go', 240, 500, async () => {
       const now = Date.now()
-      const rs = await consumeAll(broker.bootstrap)
+      const rs = await consumeAll(fx.broker.bootstrap)
       if (rs.some((r) => r.value === null || Number(r.key.slice(1)) < TOMBSTONES)) return undefined
       assert.ok(now >= tombstonesProducedAt + DELETE_RETENTION_MS, 'tombstones were kept for delete.retention.ms')
       cleanedRead = rs
       return true
     })
     assert.ok(liveKept(cleanedRead))
-    assert.deepEqual(duplicateKeysBelow(cleanedRead, await activeSegmentBase(broker.logDir)), [])
+    assert.deepEqual(duplicateKeysBelow(cleanedRead, await activeSegmentBase(fx.broker.logDir)), [])
     assert.deepEqual(cleanedRead.filter((r) => r.key !== 'roll').map((r) => [r.key, r.value]).sort(), live.sort())
     // A few small segments remain, merged by the cleaner, not the ~40 that were rolled.
-    const segments = (await partitionFiles(broker.logDir, TOPIC, 0)).filter((f) => f.endsWith('.log'))
+    const segments = (await partitionFiles(fx.broker.logDir, TOPIC, 0)).filter((f) => f.endsWith('.log'))
     assert.ok(segments.length <= 3, `segments: ${segments.join(', ')}`)
 
     // A clean restart reads the same.
-    assert.equal(await broker.stop(), 0)
-    await client.close()
-    await assertSegmentsWhole(broker.logDir, TOPIC, 0)
-    broker = await startBrokerProcess({ logDir: broker.logDir, config: BROKER_CONFIG })
-    client = await RawClient.connect(broker.port)
-    assert.deepEqual(await consumeAll(broker.bootstrap), cleanedRead)
-    const raw = await client.readPartition(TOPIC, 0)
+    await fx.restart(() => assertSegmentsWhole(fx.broker.logDir, TOPIC, 0))
+    assert.deepEqual(await consumeAll(fx.broker.bootstrap), cleanedRead)
+    const raw = await fx.client.readPartition(TOPIC, 0)
     assert.deepEqual(raw.records.map((r) => [Number(r.offset), r.key, r.value]), cleanedRead.map((r) => [r.offset, r.key, r.value]))
   })
 })

@@ -17,10 +17,9 @@
  * is committed, and a SIGKILL can only cause records to be read twice.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { after, before } from 'node:test'
-import assert from 'node:assert/strict'
-import { removeDir, startBrokerProcess, SYSTEM_PYTHON, type BrokerProcess } from './broker-process.js'
-import { RawClient } from './raw-client.js'
+import { SYSTEM_PYTHON, type BrokerProcess } from './broker-process.js'
+import { brokerFixture } from './broker-fixture.js'
+import type { RawClient } from './raw-client.js'
 
 const MEMBER_SCRIPT = String.raw`
 import json, sys, threading
@@ -279,33 +278,17 @@ export function splitAssignment(members: readonly GroupMember[], expected: reado
 
 /**
  * The broker process a describe block's group tests share (GROUP_TEST_BROKER_CONFIG)
- * and a RawClient to it, started before its tests; afterwards every member is
- * killed and the broker must stop cleanly on SIGTERM. Call inside `describe`.
+ * and a RawClient to it (`raw`); every member still running is killed before
+ * the broker stops. Call inside `describe`.
  */
 export function groupTestBroker(): { readonly broker: BrokerProcess; readonly raw: RawClient } {
-  let broker: BrokerProcess | undefined
-  let raw: RawClient | undefined
-  before(async () => {
-    broker = await startBrokerProcess({ config: GROUP_TEST_BROKER_CONFIG })
-    raw = await RawClient.connect(broker.port)
-  })
-  after(async () => {
-    await GroupMember.killAll()
-    await raw?.close()
-    if (broker) {
-      assert.equal(await broker.stop(), 0, 'clean exit on SIGTERM')
-      await removeDir(broker.logDir)
-    }
-  })
+  const fx = brokerFixture(GROUP_TEST_BROKER_CONFIG, { beforeStop: () => GroupMember.killAll() })
   return {
     get broker() {
-      if (!broker) throw new Error('groupTestBroker: the broker starts in before()')
-      return broker
+      return fx.broker
     },
     get raw() {
-      if (!raw) throw new Error('groupTestBroker: the client connects in before()')
-      return raw
+      return fx.client
     },
   }
 }
-

@@ -133,6 +133,12 @@ export class ClassicGroup {
   /** Members that have not yet answered SyncGroup in this generation (Kafka's pendingSyncMembers). */
   readonly pendingSync = new Set<string>()
   readonly offsets = new Map<string, { tp: TopicPartition; committed: CommittedOffset }>()
+  /**
+   * OffsetCommits being written to __consumer_offsets. Kafka's hasOffsets counts
+   * them: without that, an expiry pass that runs while a group's first commit
+   * is on its way to disk sees an Empty group with no offsets and removes it.
+   */
+  pendingOffsetCommits = 0
   /** Members waiting in JoinGroup; the rebalance completes when every member waits. */
   numMembersAwaitingJoin = 0
   /** True while a new group's first rebalance waits group.initial.rebalance.delay.ms. */

@@ -163,9 +163,14 @@ export class GroupMetadataManager {
         expireTimestamp: BigInt(committed.expireTimestampMs),
       }),
     }))
-    const code = coordinatorWriteError(await this.log.append(this.partitionFor(group.groupId), records), true)
-    if (code === ErrorCode.NONE) for (const o of offsets) group.setOffset(o.tp, o.committed)
-    return code
+    group.pendingOffsetCommits++
+    try {
+      const code = coordinatorWriteError(await this.log.append(this.partitionFor(group.groupId), records), true)
+      if (code === ErrorCode.NONE) for (const o of offsets) group.setOffset(o.tp, o.committed)
+      return code
+    } finally {
+      group.pendingOffsetCommits--
+    }
   }
 
   /** Tombstones for the given offsets (and the group itself when `removeGroup`); applied to the cache once written. */
@@ -279,7 +284,8 @@ export class GroupMetadataManager {
     const retention = this.config.offsetsRetentionMs
     let removed = 0
     for (const group of [...this.groups.values()]) {
-      if (this.groupStatus(group.groupId) !== ErrorCode.NONE || !group.is('Empty')) continue
+      // A commit on its way to disk keeps the group (Kafka: Empty && !hasOffsets).
+      if (this.groupStatus(group.groupId) !== ErrorCode.NONE || !group.is('Empty') || group.pendingOffsetCommits > 0) continue
       const expired: TopicPartition[] = []
       for (const { tp, committed } of group.offsets.values()) {
         const base = group.protocolType === null ? committed.commitTimestampMs : group.currentStateTimestampMs

@@ -8,6 +8,7 @@
  * (`refresh`), and at least every metadata.max.age.ms.
  */
 import { ErrorCode } from '../protocol/error-codes.js'
+import { FindCoordinatorApi } from '../protocol/messages/find-coordinator.js'
 import { MetadataApi, defaultMetadataRequestTopic, type MetadataResponse } from '../protocol/messages/metadata.js'
 import { ConnectionError, KafkaClientError, KafkaProtocolError } from './errors.js'
 import { BrokerConnection, type BrokerConnectionOptions } from './network/broker-connection.js'
@@ -56,6 +57,10 @@ export class Cluster {
   #fetchedAtMs = 0
   #refreshing: Promise<void> = Promise.resolve()
   #closed = false
+  /** Coordinator node per `<keyType>:<key>`, from FindCoordinator. */
+  readonly #coordinatorIds = new Map<string, Promise<number>>()
+  /** Connections to coordinators, apart from the ones that produce and fetch (see coordinator()). */
+  readonly #coordinatorSlots = new Map<number, BrokerSlot>()
 
   constructor(opts: ClusterOptions) {
     if (opts.bootstrapServers.every((s) => s.trim() === '')) throw new KafkaClientError('bootstrap.servers is empty', false)
@@ -138,6 +143,52 @@ export class Cluster {
     throw last instanceof Error ? last : new ConnectionError('no broker could be reached')
   }
 
+  /** Node ids of the brokers in the last metadata. */
+  brokerIds(): number[] {
+    return [...this.#brokers.keys()]
+  }
+
+  /**
+   * The connection to the coordinator of a group (keyType 0) or a
+   * transactional id (1), found with FindCoordinator and remembered until
+   * `forgetCoordinator`. It is a connection of its own, as in the Java
+   * client: a broker answers one connection's requests in order, so a
+   * JoinGroup it holds for a whole rebalance would otherwise stall every
+   * fetch to that broker. Throws a retriable KafkaProtocolError
+   * (COORDINATOR_NOT_AVAILABLE, ...) while there is none.
+   */
+  async coordinator(key: string, keyType: 0 | 1 = 0): Promise<BrokerConnection> {
+    const id = `${keyType}:${key}`
+    let nodeId = this.#coordinatorIds.get(id)
+    if (!nodeId) {
+      nodeId = this.#findCoordinator(key, keyType)
+      this.#coordinatorIds.set(id, nodeId)
+      nodeId.catch(() => {
+        if (this.#coordinatorIds.get(id) === nodeId) this.#coordinatorIds.delete(id)
+      })
+    }
+    const slot = this.#coordinatorSlots.get(await nodeId)
+    if (!slot) throw new KafkaProtocolError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `coordinator ${await nodeId} has no address`)
+    return this.#connect(slot)
+  }
+
+  /** The coordinator moved or went away (NOT_COORDINATOR, a broken connection): look it up again next time. */
+  forgetCoordinator(key: string, keyType: 0 | 1 = 0): void {
+    this.#coordinatorIds.delete(`${keyType}:${key}`)
+  }
+
+  async #findCoordinator(key: string, keyType: 0 | 1): Promise<number> {
+    const found = await this.#anyBroker(async (c) => {
+      const batched = c.versionFor(FindCoordinatorApi) >= 4
+      const res = await c.request(FindCoordinatorApi, { ...FindCoordinatorApi.request.create(), key: batched ? '' : key, keyType, coordinatorKeys: batched ? [key] : [] })
+      return batched ? res.coordinators[0] ?? { ...res, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE } : res
+    })
+    if (found.errorCode !== ErrorCode.NONE) throw new KafkaProtocolError(found.errorCode, found.errorMessage)
+    const slot = this.#coordinatorSlots.get(found.nodeId)
+    if (!slot || slot.host !== found.host || slot.port !== found.port) this.#coordinatorSlots.set(found.nodeId, { host: found.host, port: found.port, failures: 0, nextAttemptAt: 0 })
+    return found.nodeId
+  }
+
   /** The connection to a broker by node id. */
   connection(nodeId: number): Promise<BrokerConnection> {
     const slot = this.#brokers.get(nodeId)
@@ -170,7 +221,7 @@ export class Cluster {
 
   async close(): Promise<void> {
     this.#closed = true
-    for (const slot of [...this.#brokers.values(), ...this.#bootstrapSlots]) {
+    for (const slot of [...this.#brokers.values(), ...this.#bootstrapSlots, ...this.#coordinatorSlots.values()]) {
       const c = slot.connection
       slot.connection = undefined
       if (c) await c.then((x) => x.close(), () => undefined)

@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { startBroker, type RunningBroker } from '../../src/broker/start-broker.js'
+import { Cluster } from '../../src/client/cluster.js'
 import { BrokerConnection, negotiateVersion } from '../../src/client/network/broker-connection.js'
 import { ConnectionError, KafkaClientError, RequestTimeoutError, UnsupportedVersionError } from '../../src/client/errors.js'
 import { ApiVersionsApi, MetadataApi, ProduceApi } from '../../src/protocol/messages/index.js'
@@ -62,6 +63,33 @@ for (const target of ['Brook', 'librdkafka mock cluster'] as const) {
         assert.equal(c.inFlight, 0)
       } finally {
         c.close()
+      }
+    })
+
+    test('Cluster.coordinator finds a group coordinator (FindCoordinator at the version the broker has) on a connection apart from the data connection', async () => {
+      const cluster = new Cluster({ bootstrapServers: [`${address().host}:${address().port}`], clientId: 'conn-test' })
+      try {
+        await cluster.refresh()
+        let coordinator: BrokerConnection | undefined
+        // Brook creates __consumer_offsets on the first FindCoordinator and may answer COORDINATOR_NOT_AVAILABLE meanwhile.
+        for (let i = 0; i < 50 && !coordinator; i++) {
+          try {
+            coordinator = await cluster.coordinator('conn-test-group')
+          } catch (e) {
+            if (!(e instanceof KafkaClientError && e.retriable)) throw e
+            await new Promise((r) => setTimeout(r, 100))
+          }
+        }
+        assert.ok(coordinator, 'a coordinator was found')
+        assert.equal(await cluster.coordinator('conn-test-group'), coordinator, 'remembered')
+        const ids = cluster.brokerIds()
+        assert.ok(ids.length >= 1)
+        const data = await Promise.all(ids.map((id) => cluster.connection(id)))
+        assert.ok(!data.includes(coordinator), 'the coordinator connection is its own')
+        cluster.forgetCoordinator('conn-test-group')
+        assert.equal(await cluster.coordinator('conn-test-group'), coordinator, 'found again, same node, same connection')
+      } finally {
+        await cluster.close()
       }
     })
   })

@@ -153,9 +153,16 @@ export class BrokerConnection {
     return v
   }
 
-  /** Sends a request at the negotiated version; resolves with the decoded response. */
-  request<Req, Res>(api: ApiSpec<Req, Res>, body: Req): Promise<Res> {
-    return this.send(api, this.versionFor(api as ApiSpec<unknown, unknown>), body)
+  /**
+   * Sends a request at the negotiated version; resolves with the decoded
+   * response. `timeoutMs` replaces request.timeout.ms for requests the broker
+   * may rightly hold longer (a JoinGroup waits up to the rebalance timeout, a
+   * Fetch up to its max wait).
+   */
+  request<Req, Res>(api: ApiSpec<Req, Res>, body: Req, timeoutMs?: number): Promise<Res> {
+    const version = this.versionFor(api as ApiSpec<unknown, unknown>)
+    if (timeoutMs === undefined) return this.send(api, version, body)
+    return this.#sendFrame(api, version, body, timeoutMs).then((response) => decodeResponseWith(api as ApiSpec<unknown, Res>, version, response).body)
   }
 
   /**
@@ -180,16 +187,16 @@ export class BrokerConnection {
   }
 
   /** Sends a request and resolves with its response frame (after the size prefix), undecoded. */
-  #sendFrame<Req, Res>(api: ApiSpec<Req, Res>, apiVersion: number, body: Req): Promise<Buffer> {
+  #sendFrame<Req, Res>(api: ApiSpec<Req, Res>, apiVersion: number, body: Req, timeoutMs = this.#opts.requestTimeoutMs): Promise<Buffer> {
     if (this.#closedError) return Promise.reject(this.#closedError)
     const { frame, correlationId } = this.#encode(api, apiVersion, body)
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#inFlight.delete(correlationId)
-        reject(new RequestTimeoutError(`${api.name} request (correlation id ${correlationId}) timed out after ${this.#opts.requestTimeoutMs} ms`))
+        reject(new RequestTimeoutError(`${api.name} request (correlation id ${correlationId}) timed out after ${timeoutMs} ms`))
         // A late answer would arrive out of step with the rest: start over on a new connection.
         this.#fail(new ConnectionError('connection closed after a request timed out'))
-      }, this.#opts.requestTimeoutMs)
+      }, timeoutMs)
       timer.unref()
       this.#inFlight.set(correlationId, { apiKey: api.apiKey, apiVersion, resolve, reject, timer })
       this.#socket.write(frame)

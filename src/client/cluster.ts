@@ -105,6 +105,10 @@ export class Cluster {
     const md: MetadataResponse = await this.#anyBroker((c) =>
       c.request(MetadataApi, { ...MetadataApi.request.create(), topics: topics.map((name) => ({ ...defaultMetadataRequestTopic(), name })), allowAutoTopicCreation: true }),
     )
+    this.#apply(md)
+  }
+
+  #apply(md: MetadataResponse): void {
     for (const b of md.brokers) {
       const slot = this.#brokers.get(b.nodeId)
       if (!slot || slot.host !== b.host || slot.port !== b.port) this.#brokers.set(b.nodeId, { host: b.host, port: b.port, failures: 0, nextAttemptAt: 0 })
@@ -123,6 +127,13 @@ export class Cluster {
     }
     this.#topics = next
     this.#fetchedAtMs = Date.now()
+  }
+
+  /** Every topic's name, from a Metadata request for all topics (pattern subscriptions); their partitions are kept too. */
+  async allTopics(): Promise<string[]> {
+    const md: MetadataResponse = await this.#anyBroker((c) => c.request(MetadataApi, { ...MetadataApi.request.create(), topics: null, allowAutoTopicCreation: false }))
+    this.#apply(md)
+    return md.topics.filter((t) => t.errorCode === ErrorCode.NONE && t.name !== null).map((t) => t.name!)
   }
 
   /** Runs `fn` on the first broker that can be reached: known brokers, then the bootstrap servers. */

@@ -285,7 +285,15 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   #markHandedOut(): void {
     const records = this.#handedOut
     this.#handedOut = []
-    for (const r of records) this.markOffset(r)
+    // A partition's records come in offset order: marking its last one is enough.
+    const seen = new Set<string>()
+    for (let i = records.length - 1; i >= 0; i--) {
+      const r = records[i]!
+      const k = tpKey(r)
+      if (seen.has(k)) continue
+      seen.add(k)
+      this.markOffset(r)
+    }
   }
 
   // ---- positions ----

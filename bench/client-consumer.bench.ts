@@ -1,0 +1,121 @@
+/**
+ * Consumer throughput of Brook's client against kafkajs and
+ * @platformatic/kafka (issue 5), side by side in one run against one broker
+ * process. Not a test.
+ *
+ *   node dist/bench/client-consumer.bench.js [--records 500000] [--size 100] [--runs 3] [--partitions 1]
+ *
+ * One topic is filled once with `--records` records of `--size` bytes
+ * (Brook's producer, batches of 16 KiB, uncompressed). Then each client, as
+ * a member of a fresh consumer group with auto.offset.reset=earliest, reads
+ * them all, each in its idiomatic high-throughput way: Brook's `poll()`
+ * batches, kafkajs `eachBatch`, @platformatic/kafka's stream. Records/s from
+ * the first record received to the last (group join excluded); the median
+ * of `--runs`, the clients taking turns.
+ */
+import { parseArgs } from 'node:util'
+import { performance } from 'node:perf_hooks'
+import { Kafka, logLevel } from 'kafkajs'
+import { Consumer as PlatformaticConsumer, MessagesStreamModes } from '@platformatic/kafka'
+import { Consumer } from '../src/client/consumer/consumer.js'
+import { Producer } from '../src/client/producer/producer.js'
+import { startBrokerProcess } from './broker-process.js'
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '500000' },
+    size: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '3' },
+    partitions: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+})
+if (args.help) {
+  console.log('usage: node dist/bench/client-consumer.bench.js [--records 500000] [--size 100] [--runs 3] [--partitions 1] [--only brook,kafkajs,platformatic]')
+  process.exit(0)
+}
+const N = Number(args.records)
+const SIZE = Number(args.size)
+const PARTITIONS = Number(args.partitions)
+
+/** Reads N records as group `group`; resolves with the ms from the first record to the last. */
+type Client = (bootstrap: string, topic: string, group: string) => Promise<number>
+
+const clients: Record<string, Client> = {
+  brook: async (bootstrap, topic, group) => {
+    const c = new Consumer({ bootstrapServers: [bootstrap], groupId: group, autoOffsetReset: 'earliest', clientId: 'bench-brook' })
+    await c.subscribe([topic])
+    let n = 0
+    let first = 0
+    while (n < N) {
+      const batch = await c.poll(1000)
+      if (batch.length > 0 && first === 0) first = performance.now()
+      n += batch.length
+    }
+    const ms = performance.now() - first
+    await c.close()
+    return ms
+  },
+  kafkajs: async (bootstrap, topic, group) => {
+    const kafka = new Kafka({ brokers: [bootstrap], clientId: 'bench-kafkajs', logLevel: logLevel.NOTHING })
+    const c = kafka.consumer({ groupId: group, maxBytesPerPartition: 1_048_576 })
+    await c.connect()
+    await c.subscribe({ topic, fromBeginning: true })
+    let n = 0
+    let first = 0
+    const ms = await new Promise<number>((resolve) => {
+      void c.run({
+        eachBatchAutoResolve: true,
+        eachBatch: async ({ batch }) => {
+          if (first === 0) first = performance.now()
+          n += batch.messages.length
+          if (n >= N) resolve(performance.now() - first)
+        },
+      })
+    })
+    await c.disconnect()
+    return ms
+  },
+  platformatic: async (bootstrap, topic, group) => {
+    const c = new PlatformaticConsumer({ groupId: group, clientId: 'bench-platformatic', bootstrapBrokers: [bootstrap], maxBytesPerPartition: 1_048_576 })
+    const stream = await c.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, autocommit: true })
+    let n = 0
+    let first = 0
+    for await (const _ of stream) {
+      if (first === 0) first = performance.now()
+      if (++n >= N) break
+    }
+    const ms = performance.now() - first
+    await stream.close()
+    await c.close()
+    return ms
+  },
+}
+
+const broker = await startBrokerProcess({ overrides: [`num.partitions=${PARTITIONS}`, 'group.initial.rebalance.delay.ms=0'] })
+const bootstrap = `${broker.host}:${broker.port}`
+try {
+  const topic = 'bench-consume'
+  const producer = new Producer({ bootstrapServers: [bootstrap], lingerMs: 5 })
+  const value = Buffer.alloc(SIZE, 'x')
+  for (let i = 0; i < N; i += 10_000) await Promise.all(Array.from({ length: Math.min(10_000, N - i) }, () => producer.send({ topic, value })))
+  await producer.close()
+  const names = args.only ? args.only.split(',') : Object.keys(clients)
+  const results: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
+  for (let run = 0; run < Number(args.runs); run++) {
+    for (const name of names) {
+      const ms = await clients[name]!(bootstrap, topic, `bench-${name}-${run}`)
+      results[name]!.push(N / (ms / 1000))
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+  console.log(`consume ${N} records of ${SIZE} B from ${PARTITIONS} partition(s), records/s (median of ${args.runs}; all runs):`)
+  const brook = median(results.brook ?? [NaN])
+  for (const name of names) {
+    const m = median(results[name]!)
+    console.log(`  ${name.padEnd(13)} ${Math.round(m).toLocaleString('en-US').padStart(11)}  ${name === 'brook' ? '' : `(brook ${(brook / m).toFixed(2)}x)`}  [${results[name]!.map((x) => Math.round(x)).join(', ')}]`)
+  }
+} finally {
+  await broker.stop()
+}

@@ -23,9 +23,10 @@ import { KafkaClientError } from '../errors.js'
 import { Cluster, type ClusterOptions } from '../cluster.js'
 import { ASSIGNORS, type Assignor } from './assignors/assignor.js'
 import { ConsumerCoordinator, type OffsetToCommit } from './consumer-coordinator.js'
-import { Fetcher, tpKey, type ConsumerRecord, type IsolationLevel, type OffsetResetPolicy, type TopicPartition } from './fetcher.js'
+import { Fetcher, tpKey, ConsumerRecord, type IsolationLevel, type OffsetResetPolicy, type TopicPartition } from './fetcher.js'
 
-export type { ConsumerRecord, TopicPartition, IsolationLevel, OffsetResetPolicy } from './fetcher.js'
+export { ConsumerRecord } from './fetcher.js'
+export type { TopicPartition, IsolationLevel, OffsetResetPolicy } from './fetcher.js'
 
 export interface RebalanceListener {
   /** Partitions this member now owns (all of them after an eager rebalance, the added ones after a cooperative one). */
@@ -285,14 +286,11 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   #markHandedOut(): void {
     const records = this.#handedOut
     this.#handedOut = []
-    // A partition's records come in offset order: marking its last one is enough.
-    const seen = new Set<string>()
-    for (let i = records.length - 1; i >= 0; i--) {
+    // A partition's records come in offset order, in one run: marking the last of each run is enough.
+    for (let i = 0; i < records.length; i++) {
       const r = records[i]!
-      const k = tpKey(r)
-      if (seen.has(k)) continue
-      seen.add(k)
-      this.markOffset(r)
+      const next = records[i + 1]
+      if (next === undefined || next.partition !== r.partition || next.topic !== r.topic) this.markOffset(r)
     }
   }
 
@@ -338,7 +336,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   markOffset(record: Pick<ConsumerRecord, 'topic' | 'partition' | 'offset'> & { leaderEpoch?: number }, metadata = ''): void {
     const tp = { topic: record.topic, partition: record.partition }
     const k = tpKey(tp)
-    const offset = Number(record.offset) + 1
+    const offset = (record instanceof ConsumerRecord ? record.offsetNumber : Number(record.offset)) + 1
     const m = this.#marks.get(k)
     if (m && m.o.offset >= offset) return
     this.#marks.set(k, { o: { tp, offset, leaderEpoch: record.leaderEpoch ?? -1, metadata }, dirty: true })

@@ -22,9 +22,9 @@ import { FetchApi, type FetchResponse, type FetchResponseAbortedTransaction } fr
 import { ListOffsetsApi } from '../../protocol/messages/list-offsets.js'
 import { decodeLegacyMessageSet } from '../../protocol/records/legacy-message-set.js'
 import { decodeControlRecordKey } from '../../protocol/records/control-record.js'
-import { decodeRecordBatch, decodeRecordBatchAsync } from '../../protocol/records/record-batch.js'
+import { decodeRecordBatch, decodeRecordBatchInto } from '../../protocol/records/record-batch.js'
 import { BatchField, MAGIC_V2, scanRecordBatches, type RecordBatchView } from '../../protocol/records/record-batch-header.js'
-import { BatchAttributes, ControlRecordType, CompressionType, TimestampType, type RecordHeader } from '../../protocol/records/record.js'
+import { BatchAttributes, ControlRecordType, TimestampType, type RecordHeader } from '../../protocol/records/record.js'
 import type { Cluster } from '../cluster.js'
 import { KafkaClientError, KafkaProtocolError } from '../errors.js'
 import type { BrokerConnection } from '../network/broker-connection.js'
@@ -34,18 +34,31 @@ export interface TopicPartition {
   partition: number
 }
 
-export interface ConsumerRecord {
-  topic: string
-  partition: number
-  offset: bigint
-  /** CreateTime, or the broker's LogAppendTime (see timestampType); -1 for magic 0 messages. */
-  timestamp: number
-  timestampType: 'CreateTime' | 'LogAppendTime'
-  key: Buffer | null
-  value: Buffer | null
-  headers: RecordHeader[]
-  /** The partition leader epoch of the record's batch (-1 when unknown). */
-  leaderEpoch: number
+/**
+ * One record as the consumer hands it out. A class, not a plain object, for
+ * speed: the offset is kept as a number and made a bigint (as the producer's
+ * and admin's offsets are) only when read, which saves an allocation per
+ * record on the consumer's hot path.
+ */
+export class ConsumerRecord {
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    /** The offset as a number (exact below 2^53). */
+    readonly offsetNumber: number,
+    /** CreateTime, or the broker's LogAppendTime (see timestampType); -1 for magic 0 messages. */
+    readonly timestamp: number,
+    readonly timestampType: 'CreateTime' | 'LogAppendTime',
+    readonly key: Buffer | null,
+    readonly value: Buffer | null,
+    readonly headers: RecordHeader[],
+    /** The partition leader epoch of the record's batch (-1 when unknown). */
+    readonly leaderEpoch: number,
+  ) {}
+
+  get offset(): bigint {
+    return BigInt(this.offsetNumber)
+  }
 }
 
 export type OffsetResetPolicy = 'earliest' | 'latest' | 'none'
@@ -228,7 +241,7 @@ export class Fetcher {
       for (let j = 0; j < n; j++) out.push(s.buffer[s.next + j]!)
       s.next += n
       const last = out[out.length - 1]!
-      s.position = Number(last.offset) + 1
+      s.position = last.offsetNumber + 1
       // Approximate: bytes leave the budget in proportion to records handed out.
       if (s.next >= s.buffer.length) this.#clearBuffer(s)
       else s.bufferedBytes = Math.floor((s.bufferedBytes * (s.buffer.length - s.next)) / (s.buffer.length - s.next + n))
@@ -389,7 +402,7 @@ export class Fetcher {
       const set = decodeLegacyMessageSet(records)
       for (const m of set.messages) {
         if (m.offset < from) continue
-        s.buffer.push({ topic: s.tp.topic, partition: s.tp.partition, offset: BigInt(m.offset), timestamp: m.timestamp, timestampType: m.magic === 1 && m.attributes & 0x08 ? 'LogAppendTime' : 'CreateTime', key: m.key, value: m.value, headers: [], leaderEpoch: -1 })
+        s.buffer.push(new ConsumerRecord(s.tp.topic, s.tp.partition, m.offset, m.timestamp, m.magic === 1 && m.attributes & 0x08 ? 'LogAppendTime' : 'CreateTime', m.key, m.value, [], -1))
         s.fetchPosition = m.offset + 1
       }
     } else {
@@ -419,25 +432,20 @@ export class Fetcher {
       return
     }
     if (aborted && attributes & BatchAttributes.TRANSACTIONAL && aborted.isAborted(view.producerId, view.baseOffset)) return
-    const batch = view.compression === CompressionType.None ? decodeRecordBatch(view.bytes) : await decodeRecordBatchAsync(view.bytes)
     const logAppendTime = view.timestampType === TimestampType.LogAppendTime
-    const base = batch.baseOffset
+    const base = view.baseOffset
+    const baseTimestamp = view.baseTimestamp
+    const maxTimestamp = view.maxTimestamp
+    const leaderEpoch = view.partitionLeaderEpoch
     const { topic, partition } = s.tp
-    for (const r of batch.records) {
-      const offset = base + r.offsetDelta
-      if (offset < s.fetchPosition) continue
-      s.buffer.push({
-        topic,
-        partition,
-        offset: BigInt(offset),
-        timestamp: logAppendTime ? batch.maxTimestamp : batch.baseTimestamp + r.timestampDelta,
-        timestampType: logAppendTime ? 'LogAppendTime' : 'CreateTime',
-        key: r.key,
-        value: r.value,
-        headers: r.headers,
-        leaderEpoch: batch.partitionLeaderEpoch,
-      })
-    }
+    const timestampType = logAppendTime ? ('LogAppendTime' as const) : ('CreateTime' as const)
+    const build = (timestampDelta: number, offsetDelta: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[]): ConsumerRecord =>
+      new ConsumerRecord(topic, partition, base + offsetDelta, logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta, timestampType, key, value, headers, leaderEpoch)
+    // A batch that begins before the fetch position (a compressed batch read partly) is decoded aside and trimmed.
+    const into = base >= s.fetchPosition ? s.buffer : []
+    const decoding = decodeRecordBatchInto(view, build, into)
+    if (decoding) await decoding
+    if (into !== s.buffer) for (const r of into) if (r.offsetNumber >= s.fetchPosition) s.buffer.push(r)
   }
 
   // ---- positions ----

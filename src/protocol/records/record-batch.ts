@@ -179,7 +179,12 @@ class RecordCursor {
  * Decodes `count` records filling exactly `buf[start, end)`, appending them to
  * `out`. Shared by every decode path, compressed or not.
  */
-function readRecords(buf: Buffer, start: number, end: number, count: number, out: KafkaRecord[]): void {
+/** Builds the caller's own record object from a record's fields (decodeRecordBatchInto). */
+export type RecordBuilder<T> = (timestampDelta: number, offsetDelta: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[], attributes: number) => T
+
+const buildKafkaRecord: RecordBuilder<KafkaRecord> = (timestampDelta, offsetDelta, key, value, headers, attributes) => ({ attributes, timestampDelta, offsetDelta, key, value, headers })
+
+function readRecords<T>(buf: Buffer, start: number, end: number, count: number, out: T[], build: RecordBuilder<T>): void {
   if (count < 0 || count > (end - start) / MIN_RECORD_SIZE) {
     throw new DecodeError(`recordsCount ${count} cannot fit in ${end - start} bytes`, start)
   }
@@ -201,7 +206,7 @@ function readRecords(buf: Buffer, start: number, end: number, count: number, out
     if (c.pos !== recordEnd) {
       throw new DecodeError(`record length ${length} disagrees with its content (${c.pos - recordStart} bytes)`, recordStart)
     }
-    out.push({ attributes, timestampDelta, offsetDelta, key, value, headers })
+    out.push(build(timestampDelta, offsetDelta, key, value, headers, attributes))
   }
   if (c.pos !== end) throw new DecodeError(`${end - c.pos} bytes after the last of ${count} records`, c.pos)
 }
@@ -244,10 +249,10 @@ export function decodeRecordBatch(buf: Buffer, options?: RecordBatchDecodeOption
   const { view, compression, batch } = readHeader(buf)
   const count = view.recordsCount
   if (!isCompressed(view, compression)) {
-    readRecords(buf, BatchField.RECORDS, buf.length, count, batch.records)
+    readRecords(buf, BatchField.RECORDS, buf.length, count, batch.records, buildKafkaRecord)
   } else {
     const block = decompressSync(compression, view.recordsBytes, options?.decompression)
-    readRecords(block, 0, block.length, count, batch.records)
+    readRecords(block, 0, block.length, count, batch.records, buildKafkaRecord)
   }
   return batch
 }
@@ -257,12 +262,31 @@ export async function decodeRecordBatchAsync(buf: Buffer, options?: RecordBatchD
   const { view, compression, batch } = readHeader(buf)
   const count = view.recordsCount
   if (!isCompressed(view, compression)) {
-    readRecords(buf, BatchField.RECORDS, buf.length, count, batch.records)
+    readRecords(buf, BatchField.RECORDS, buf.length, count, batch.records, buildKafkaRecord)
   } else {
     const block = await decompress(compression, view.recordsBytes, options?.decompression)
-    readRecords(block, 0, block.length, count, batch.records)
+    readRecords(block, 0, block.length, count, batch.records, buildKafkaRecord)
   }
   return batch
+}
+
+/**
+ * Decodes one complete v2 batch's records straight into the caller's own
+ * objects (a consumer's records, which carry absolute offsets and
+ * timestamps), checked as decodeRecordBatch checks them: one allocation per
+ * record instead of two. Decompresses off the event loop's thread; resolves
+ * at once for an uncompressed batch.
+ */
+export function decodeRecordBatchInto<T>(view: RecordBatchView, build: RecordBuilder<T>, out: T[], options?: RecordBatchDecodeOptions): void | Promise<void> {
+  view.validateCrc()
+  const count = view.recordsCount
+  const compression = view.compression
+  if (!isCompressed(view, compression)) {
+    const buf = view.bytes
+    readRecords(buf, BatchField.RECORDS, buf.length, count, out, build)
+    return
+  }
+  return decompress(compression, view.recordsBytes, options?.decompression).then((block) => readRecords(block, 0, block.length, count, out, build))
 }
 
 /**

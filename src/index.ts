@@ -1,13 +1,14 @@
 /**
- * Brook's public entry point: the embedded broker (`startBroker`) and the
- * protocol layer, and Brook's client (its producer so far; consumer and admin
- * arrive with the rest of issue 5).
+ * Brook's public entry point: the embedded broker (`startBroker`), the
+ * protocol layer, and Brook's client: producer, consumer and admin.
  */
 export { startBroker, type RunningBroker, type StartBrokerOptions } from './broker/start-broker.js'
 export { KafkaServer } from './broker/kafka-server.js'
 export * from './protocol/index.js'
 export { Producer, type ProducerOptions, type ProducerRecord, type RecordMetadata, type Compression, type Partitioner } from './client/producer/producer.js'
 export { murmur2, keyedPartition } from './client/producer/partitioner.js'
+export { Consumer, ConsumerRecord, type ConsumerOptions, type RebalanceListener, type TopicPartition, type IsolationLevel, type OffsetResetPolicy } from './client/consumer/consumer.js'
+export { ASSIGNORS, type Assignor, type MemberSubscription } from './client/consumer/assignors/assignor.js'
 export { Admin, type AdminOptions, type CallOptions } from './client/admin/admin.js'
 export { AdminError, type ItemFailure } from './client/admin/admin-error.js'
 export type { NewTopic, NewPartitions, CreateTopicsOptions, CreatedTopic, TopicDescription, TopicPartitionInfo } from './client/admin/topics.js'

@@ -100,6 +100,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   #handedOut: ConsumerRecord[] = []
   #fatal: Error | null = null
   #closed = false
+  #closing: Promise<void> | undefined
   #autoCommitTimer: NodeJS.Timeout | undefined
   #metadataTimer: NodeJS.Timeout | undefined
 
@@ -434,8 +435,12 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   }
 
   /** Stops reading, commits marked offsets (autoCommit), leaves the group, closes the connections. */
-  async close(): Promise<void> {
-    if (this.#closed) return
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true
     clearInterval(this.#autoCommitTimer)
     clearInterval(this.#metadataTimer)

@@ -20,45 +20,16 @@
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { FetchApi, type FetchResponse, type FetchResponseAbortedTransaction } from '../../protocol/messages/fetch.js'
 import { ListOffsetsApi } from '../../protocol/messages/list-offsets.js'
-import { decodeLegacyMessageSet } from '../../protocol/records/legacy-message-set.js'
-import { decodeControlRecordKey } from '../../protocol/records/control-record.js'
-import { decodeRecordBatch, decodeRecordBatchInto } from '../../protocol/records/record-batch.js'
-import { BatchField, MAGIC_V2, scanRecordBatches, type RecordBatchView } from '../../protocol/records/record-batch-header.js'
-import { BatchAttributes, ControlRecordType, TimestampType, type RecordHeader } from '../../protocol/records/record.js'
 import type { Cluster } from '../cluster.js'
 import { KafkaClientError, KafkaProtocolError } from '../errors.js'
 import type { BrokerConnection } from '../network/broker-connection.js'
+import { ConsumerRecord, readFetchedRecords } from './fetched-records.js'
+
+export { ConsumerRecord } from './fetched-records.js'
 
 export interface TopicPartition {
   topic: string
   partition: number
-}
-
-/**
- * One record as the consumer hands it out. A class, not a plain object, for
- * speed: the offset is kept as a number and made a bigint (as the producer's
- * and admin's offsets are) only when read, which saves an allocation per
- * record on the consumer's hot path.
- */
-export class ConsumerRecord {
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    /** The offset as a number (exact below 2^53). */
-    readonly offsetNumber: number,
-    /** CreateTime, or the broker's LogAppendTime (see timestampType); -1 for magic 0 messages. */
-    readonly timestamp: number,
-    readonly timestampType: 'CreateTime' | 'LogAppendTime',
-    readonly key: Buffer | null,
-    readonly value: Buffer | null,
-    readonly headers: RecordHeader[],
-    /** The partition leader epoch of the record's batch (-1 when unknown). */
-    readonly leaderEpoch: number,
-  ) {}
-
-  get offset(): bigint {
-    return BigInt(this.offsetNumber)
-  }
 }
 
 export type OffsetResetPolicy = 'earliest' | 'latest' | 'none'
@@ -396,56 +367,11 @@ export class Fetcher {
   /** Decodes a partition's records past its fetch position into its buffer. */
   async #append(s: PartitionState, epoch: number, records: Buffer, aborted: FetchResponseAbortedTransaction[] | null): Promise<boolean> {
     const before = s.buffer.length
-    const from = s.fetchPosition
-    const magic = records.length > BatchField.MAGIC ? records.readInt8(BatchField.MAGIC) : MAGIC_V2
-    if (magic < MAGIC_V2) {
-      const set = decodeLegacyMessageSet(records)
-      for (const m of set.messages) {
-        if (m.offset < from) continue
-        s.buffer.push(new ConsumerRecord(s.tp.topic, s.tp.partition, m.offset, m.timestamp, m.magic === 1 && m.attributes & 0x08 ? 'LogAppendTime' : 'CreateTime', m.key, m.value, [], -1))
-        s.fetchPosition = m.offset + 1
-      }
-    } else {
-      const scan = scanRecordBatches(records, 0, records.length, true)
-      const abortedFrom = this.#opts.isolationLevel === 'read_committed' && aborted && aborted.length > 0 ? new AbortedTransactions(aborted) : null
-      for (const view of scan.batches) {
-        const next = view.nextOffset
-        if (next <= s.fetchPosition) continue
-        await this.#appendBatch(s, view, abortedFrom)
-        // A decompression that yielded to the event loop may have raced a seek.
-        if (s.epoch !== epoch) return false
-        s.fetchPosition = next
-      }
-    }
+    const next = await readFetchedRecords(s.tp, s.fetchPosition, records, this.#opts.isolationLevel === 'read_committed' ? aborted : null, s.buffer, () => s.epoch !== epoch)
+    if (next === null) return false
+    s.fetchPosition = next
     for (let i = before; i < s.buffer.length; i++) s.bufferedBytes += (s.buffer[i]!.value?.length ?? 0) + (s.buffer[i]!.key?.length ?? 0) + 40
     return s.buffer.length > before
-  }
-
-  async #appendBatch(s: PartitionState, view: RecordBatchView, aborted: AbortedTransactions | null): Promise<void> {
-    const attributes = view.attributes
-    if (attributes & BatchAttributes.CONTROL) {
-      // An end-of-transaction marker: the aborted transaction it closes is over.
-      if (aborted) {
-        const control = decodeRecordBatch(view.bytes).records[0]
-        if (control && decodeControlRecordKey(control.key).type === ControlRecordType.Abort) aborted.end(view.producerId)
-      }
-      return
-    }
-    if (aborted && attributes & BatchAttributes.TRANSACTIONAL && aborted.isAborted(view.producerId, view.baseOffset)) return
-    const logAppendTime = view.timestampType === TimestampType.LogAppendTime
-    const base = view.baseOffset
-    const baseTimestamp = view.baseTimestamp
-    const maxTimestamp = view.maxTimestamp
-    const leaderEpoch = view.partitionLeaderEpoch
-    const { topic, partition } = s.tp
-    const timestampType = logAppendTime ? ('LogAppendTime' as const) : ('CreateTime' as const)
-    const build = (timestampDelta: number, offsetDelta: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[]): ConsumerRecord =>
-      new ConsumerRecord(topic, partition, base + offsetDelta, logAppendTime ? maxTimestamp : baseTimestamp + timestampDelta, timestampType, key, value, headers, leaderEpoch)
-    // A batch that begins before the fetch position (a compressed batch read partly) is decoded aside and trimmed.
-    const into = base >= s.fetchPosition ? s.buffer : []
-    const decoding = decodeRecordBatchInto(view, build, into)
-    if (decoding) await decoding
-    if (into !== s.buffer) for (const r of into) if (r.offsetNumber >= s.fetchPosition) s.buffer.push(r)
   }
 
   // ---- positions ----
@@ -544,30 +470,6 @@ export class Fetcher {
   /** The last high watermark seen for a partition (-1 before the first fetch): lag = highWatermark - position. */
   highWatermark(tp: TopicPartition): number {
     return this.#partitions.get(tpKey(tp))?.highWatermark ?? -1
-  }
-}
-
-/**
- * read_committed: the aborted transactions a Fetch response lists. A
- * transactional batch is dropped when its producer has an aborted
- * transaction that began at or before it and whose abort marker has not
- * been passed yet (Kafka's Fetcher does the same with a queue by first offset).
- */
-class AbortedTransactions {
-  readonly #pending: FetchResponseAbortedTransaction[]
-  readonly #open = new Set<number>()
-
-  constructor(list: FetchResponseAbortedTransaction[]) {
-    this.#pending = [...list].sort((a, b) => Number(a.firstOffset - b.firstOffset))
-  }
-
-  isAborted(producerId: number, offset: number): boolean {
-    while (this.#pending.length > 0 && Number(this.#pending[0]!.firstOffset) <= offset) this.#open.add(Number(this.#pending.shift()!.producerId))
-    return this.#open.has(producerId)
-  }
-
-  end(producerId: number): void {
-    this.#open.delete(producerId)
   }
 }
 

@@ -3,7 +3,7 @@
  * @platformatic/kafka (issue 5), side by side in one run against one broker
  * process. Not a test.
  *
- *   node dist/bench/client-producer.bench.js [--records 200000] [--size 100] [--runs 3] [--window 5000]
+ *   node dist/bench/client-producer.bench.js [--records 200000] [--size 100] [--runs 3] [--window 5000] [--rate 5000] [--seconds 5]
  *
  * Each client sends the same records to its own fresh one-partition topic
  * with acks=all, each in its idiomatic high-throughput way: Brook's
@@ -12,6 +12,11 @@
  * @platformatic/kafka get arrays of `--window` records per call. Records/s
  * from the first send to the last acknowledgement; the median of `--runs`,
  * the clients taking turns.
+ *
+ * Then send latency: each client sends one record at a time, `--rate`
+ * records per second for `--seconds` (not waiting for earlier sends), and
+ * the time from the send call to its acknowledgement (acks=all) is recorded;
+ * p50 and p99 over all records of the run are printed.
  */
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
@@ -26,11 +31,13 @@ const { values: args } = parseArgs({
     size: { type: 'string', default: '100' },
     runs: { type: 'string', default: '3' },
     window: { type: 'string', default: '5000' },
+    rate: { type: 'string', default: '5000' },
+    seconds: { type: 'string', default: '5' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
 if (args.help) {
-  console.log('usage: node dist/bench/client-producer.bench.js [--records 200000] [--size 100] [--runs 3] [--window 5000]')
+  console.log('usage: node dist/bench/client-producer.bench.js [--records 200000] [--size 100] [--runs 3] [--window 5000] [--rate 5000] [--seconds 5]')
   process.exit(0)
 }
 const N = Number(args.records)
@@ -71,6 +78,51 @@ const clients: Record<string, Client> = {
   },
 }
 
+/** Opens a producer and returns a function sending one record (resolving on acknowledgement) and a closer. */
+type OneAtATime = (bootstrap: string, topic: string) => Promise<{ send: () => Promise<unknown>; close: () => Promise<void> }>
+
+const oneAtATime: Record<string, OneAtATime> = {
+  brook: async (bootstrap, topic) => {
+    const p = new Producer({ bootstrapServers: [bootstrap], clientId: 'bench-brook' })
+    await p.send({ topic, value, partition: 0 })
+    return { send: () => p.send({ topic, value, partition: 0 }), close: () => p.close() }
+  },
+  kafkajs: async (bootstrap, topic) => {
+    const kafka = new Kafka({ brokers: [bootstrap], clientId: 'bench-kafkajs', logLevel: logLevel.NOTHING })
+    const p = kafka.producer({ allowAutoTopicCreation: true })
+    await p.connect()
+    await p.send({ topic, acks: -1, messages: [{ value, partition: 0 }] })
+    return { send: () => p.send({ topic, acks: -1, messages: [{ value, partition: 0 }] }), close: () => p.disconnect() }
+  },
+  platformatic: async (bootstrap, topic) => {
+    const p = new PlatformaticProducer({ clientId: 'bench-platformatic', bootstrapBrokers: [bootstrap], serializers: stringSerializers, autocreateTopics: true })
+    await p.send({ messages: [{ topic, value, partition: 0 }], acks: ProduceAcks.ALL })
+    return { send: () => p.send({ messages: [{ topic, value, partition: 0 }], acks: ProduceAcks.ALL }), close: () => p.close() }
+  },
+}
+
+/** Sends at `rate` records/s for `seconds`, one send per record; resolves with every latency in ms. */
+async function latencies(open: OneAtATime, bootstrap: string, topic: string, rate: number, seconds: number): Promise<number[]> {
+  const { send, close } = await open(bootstrap, topic)
+  const out: number[] = []
+  const pending: Promise<unknown>[] = []
+  const start = performance.now()
+  let sent = 0
+  const total = rate * seconds
+  while (sent < total) {
+    // Catch up with the schedule every millisecond, as a steady source would.
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate))
+    for (; sent < due; sent++) {
+      const t = performance.now()
+      pending.push(send().then(() => out.push(performance.now() - t)))
+    }
+    await new Promise((r) => setTimeout(r, 1))
+  }
+  await Promise.all(pending)
+  await close()
+  return out
+}
+
 const broker = await startBrokerProcess({ overrides: ['num.partitions=1'] })
 const bootstrap = `${broker.host}:${broker.port}`
 try {
@@ -90,6 +142,12 @@ try {
     const m = median(xs)
     console.log(`${name.padEnd(13)} ${Math.round(m).toLocaleString('en-US').padStart(11)} records/s (${((m * SIZE) / 1e6).toFixed(1)} MB/s)  runs ${xs.map((x) => Math.round(x)).join(' ')}${name === 'brook' ? '' : `  brook/${name} ${(brook / m).toFixed(2)}x`}`)
     console.log(`RESULT bench=client-producer client=${name} size=${SIZE} records=${N} per_s=${Math.round(m)}`)
+  }
+  const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!
+  for (const [name, open] of Object.entries(oneAtATime)) {
+    const xs = (await latencies(open, bootstrap, `bench-latency-${name}`, Number(args.rate), Number(args.seconds))).sort((a, b) => a - b)
+    console.log(`${name.padEnd(13)} send latency at ${args.rate}/s, one record per send: p50 ${pct(xs, 50).toFixed(2)} ms, p99 ${pct(xs, 99).toFixed(2)} ms (${xs.length} records)`)
+    console.log(`RESULT bench=client-producer-latency client=${name} size=${SIZE} rate=${args.rate} p50_ms=${pct(xs, 50).toFixed(2)} p99_ms=${pct(xs, 99).toFixed(2)}`)
   }
 } finally {
   await broker.stop()

@@ -12,8 +12,10 @@
  * rdkafka_assignor.c.
  */
 import type { TopicPartition } from '../../../common/topic-partition.js'
+import { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js'
 import { RangeAssignor } from './range-assignor.js'
 import { RoundRobinAssignor } from './round-robin-assignor.js'
+import { StickyAssignor } from './sticky-assignor.js'
 
 export type { TopicPartition }
 
@@ -50,4 +52,6 @@ export interface Assignor {
 export const ASSIGNORS: Record<string, () => Assignor> = {
   range: () => new RangeAssignor(),
   roundrobin: () => new RoundRobinAssignor(),
+  sticky: () => new StickyAssignor(),
+  'cooperative-sticky': () => new CooperativeStickyAssignor(),
 }

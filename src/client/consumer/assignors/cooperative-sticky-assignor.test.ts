@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import type { MemberSubscription, TopicPartition } from './assignor.js'
 import { ASSIGNORS } from './assignor.js'
 import { assertValid, group, keys, spread, subscription, topics, tp } from './assignor-testing.js'
+import { decodeAssignment, decodeSubscription } from '../consumer-protocol.js'
 import { CooperativeStickyAssignor } from './cooperative-sticky-assignor.js'
 import { encodeStickyUserData } from './sticky-assignor.js'
 
@@ -53,6 +54,39 @@ describe('cooperative-sticky: userData and where ownership comes from', () => {
     assert.deepEqual(v1(Buffer.alloc(0)), { partitions: owned, generation: -1 })
     assert.deepEqual(v1(null), { partitions: owned, generation: -1 })
     assert.deepEqual(v1(Buffer.from([1, 2, 3])), { partitions: owned, generation: -1 })
+  })
+})
+
+describe('cooperative-sticky: bytes librdkafka 2.0.2 sent (captured by test/integration/assignor-interop.test.ts)', () => {
+  const topic = 'interop-cooperative'
+  const hex = (s: string) => Buffer.from(s.replace(/\s/g, ''), 'hex')
+  const topicHex = Buffer.from(topic).toString('hex')
+
+  test('a rejoining member: subscription v1, StickyAssignorUserData v1 in userData, owned partitions', () => {
+    const metadata = hex(`0001 00000001 0013${topicHex}
+      00000029 00000001 0013${topicHex} 00000002 00000002 00000003 00000002
+      00000001 0013${topicHex} 00000002 00000002 00000003`)
+    const s = { ...decodeSubscription(metadata), memberId: 'rdkafka-a', groupInstanceId: null }
+    assert.deepEqual(s.topics, [topic])
+    assert.deepEqual(s.ownedPartitions, [tp(topic, 2), tp(topic, 3)])
+    assert.equal(s.generationId, -1, 'v1 has no generation field')
+    assert.equal(s.userData!.length, 41)
+    assert.deepEqual(cooperative.memberData(s), { partitions: [tp(topic, 2), tp(topic, 3)], generation: 2 })
+  })
+
+  test('a member whose last assignment was empty (8 bytes of userData: no topics, generation 2), and a first join (empty userData)', () => {
+    const rejoined = { ...decodeSubscription(hex(`0001 00000001 0013${topicHex} 00000008 00000000 00000002 00000000`)), memberId: 'b', groupInstanceId: null }
+    assert.deepEqual(cooperative.memberData(rejoined), { partitions: [], generation: 2 })
+    const first = { ...decodeSubscription(hex(`0001 00000001 0013${topicHex} 00000000 00000000`)), memberId: 'c', groupInstanceId: null }
+    assert.deepEqual(first.userData, Buffer.alloc(0))
+    assert.deepEqual(cooperative.memberData(first), { partitions: [], generation: -1 })
+  })
+
+  test("librdkafka's leader writes assignment v0 and copies the member's subscription userData into it", () => {
+    const userData = `00000001 0013${topicHex} 00000002 00000002 00000003 00000002`
+    const a = decodeAssignment(hex(`0000 00000001 0013${topicHex} 00000002 00000002 00000003 00000029 ${userData}`))
+    assert.deepEqual(a.partitions, [tp(topic, 2), tp(topic, 3)])
+    assert.deepEqual(a.userData, hex(userData))
   })
 })
 

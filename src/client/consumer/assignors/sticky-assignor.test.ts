@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import type { MemberSubscription, TopicPartition } from './assignor.js'
 import { ASSIGNORS } from './assignor.js'
 import { assertValid, group, keys, spread, subscription, topics, tp } from './assignor-testing.js'
+import { decodeSubscription } from '../consumer-protocol.js'
 import { decodeStickyUserData, encodeStickyUserData, StickyAssignor } from './sticky-assignor.js'
 
 const sticky = new StickyAssignor()
@@ -61,6 +62,19 @@ describe('sticky: where previous ownership comes from', () => {
     const v0 = Buffer.concat([i32(1), str('t'), i32(1), i32(2)])
     assert.deepEqual(sticky.memberData({ ...subscription(['t'], { userData: v0 }), memberId: 'm' }), { partitions: [tp('t', 2)], generation: -1 })
   })
+})
+
+test('bytes kafka-python 2.0.2 sent (captured by test/integration/assignor-interop.test.ts): subscription v0, StickyAssignorUserData v1', () => {
+  const topic = Buffer.from('interop-sticky').toString('hex')
+  const metadata = Buffer.from(
+    `0000 00000001 000e${topic} 00000030 00000001 000e${topic} 00000005 00000000 00000001 00000002 00000003 00000004 00000001`.replace(/\s/g, ''),
+    'hex',
+  )
+  const s = { ...decodeSubscription(metadata), memberId: 'p1', groupInstanceId: null }
+  assert.deepEqual([s.topics, s.ownedPartitions, s.generationId], [['interop-sticky'], [], -1])
+  assert.deepEqual(sticky.memberData(s), { partitions: [0, 1, 2, 3, 4].map((p) => tp('interop-sticky', p)), generation: 1 })
+  // Brook writes the same bytes for the same state.
+  assert.ok(sticky.userData(sticky.memberData(s).partitions, 1)!.equals(s.userData!))
 })
 
 describe('sticky: assignments (the cases of Kafka AbstractStickyAssignorTest)', () => {

@@ -10,8 +10,9 @@
  * - kafka-python with its eager "sticky" assignor: subscription v0 with
  *   StickyAssignorUserData v1, the same check against its leader.
  *
- * librdkafka offers no eager "sticky" and the Java client is not installed,
- * so these are the two real userData writers at hand.
+ * librdkafka offers no eager "sticky", and the Java client's jars cannot be
+ * had on this machine (Java's formats are pinned by the unit tests from its
+ * source instead), so these are the two real userData writers at hand.
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'

@@ -71,7 +71,8 @@ export function encodeSubscription(
  * Reads a subscription of any version (DecodeError for a negative version or
  * bytes that do not hold one). Absent fields get their defaults: no owned
  * partitions, generation -1, rack null. A negative generation reads as -1 and
- * an empty rack as null, as Java's Subscription treats them.
+ * an empty rack as null, as Java's Subscription treats them. userData is a
+ * view into `b`, not a copy.
  */
 export function decodeSubscription(b: Buffer): ConsumerSubscription {
   const r = new Reader(b)

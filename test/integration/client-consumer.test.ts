@@ -17,7 +17,7 @@ import { Consumer, type ConsumerOptions, type ConsumerRecord, type TopicPartitio
 import { Producer } from '../../src/client/producer/producer.js'
 import { KafkaClientError } from '../../src/client/errors.js'
 import { Cluster } from '../../src/client/cluster.js'
-import { CreateTopicsApi } from '../../src/protocol/messages/index.js'
+import { CreateTopicsApi, LeaveGroupApi } from '../../src/protocol/messages/index.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { GroupMember, RDKAFKA_FAST } from './group-member.js'
 import { startMockCluster, type MockCluster } from './mock-cluster.js'
@@ -95,9 +95,18 @@ class Member {
       autoMark: false,
       ...opts,
       rebalanceListener: {
-        assigned: (tps) => tps.forEach((tp) => this.held.add(tpName(tp))),
-        revoked: (tps) => tps.forEach((tp) => this.held.delete(tpName(tp))),
-        lost: (tps) => tps.forEach((tp) => this.held.delete(tpName(tp))),
+        assigned: (tps) => {
+          tps.forEach((tp) => this.held.add(tpName(tp)))
+          return opts.rebalanceListener?.assigned?.(tps)
+        },
+        revoked: (tps) => {
+          tps.forEach((tp) => this.held.delete(tpName(tp)))
+          return opts.rebalanceListener?.revoked?.(tps)
+        },
+        lost: (tps) => {
+          tps.forEach((tp) => this.held.delete(tpName(tp)))
+          return opts.rebalanceListener?.lost?.(tps)
+        },
       },
     })
     const consumer = this.consumer
@@ -288,3 +297,81 @@ for (const target of ['Brook', 'librdkafka mock cluster'] as const) {
     })
   })
 }
+
+describe('Consumer against Brook: static membership, lost partitions, pattern subscription', { timeout: 120_000 }, () => {
+  test('a static member that closes and comes back within the session gets its partitions back without a rebalance', async () => {
+    const topic = 'c-static'
+    const group = 'g-static'
+    await createTopic(brook.bootstrap, topic, 4)
+    const events: string[] = []
+    const member = (instance: string) =>
+      new Member(brook.bootstrap, group, [topic], {
+        groupInstanceId: instance,
+        sessionTimeoutMs: 10_000,
+        rebalanceListener: {
+          assigned: (tps) => void events.push(`${instance} assigned ${tps.map(tpName).join(',')}`),
+          revoked: (tps) => void events.push(`${instance} revoked ${tps.map(tpName).join(',')}`),
+        },
+      })
+    const a = member('i-a')
+    const b = member('i-b')
+    try {
+      await until('both hold two partitions', () => a.consumer.assignment().length === 2 && b.consumer.assignment().length === 2)
+      const before = a.consumer.assignment().map(tpName).sort()
+      const eventsBefore = events.filter((e) => e.startsWith('i-b')).length
+      await a.close()
+      const again = member('i-a')
+      try {
+        await until('the returning member holds partitions', () => again.consumer.assignment().length === 2)
+        assert.deepEqual(again.consumer.assignment().map(tpName).sort(), before, 'the same partitions as before')
+        assert.equal(events.filter((e) => e.startsWith('i-b')).length, eventsBefore, 'the other member saw no rebalance')
+      } finally {
+        await again.close()
+      }
+    } finally {
+      await b.close()
+    }
+  })
+
+  test('a member removed from the group (LeaveGroup naming its instance) reports its partitions lost, then joins again', async () => {
+    const topic = 'c-lost'
+    const group = 'g-lost'
+    await createTopic(brook.bootstrap, topic, 2)
+    const events: string[] = []
+    const m = new Member(brook.bootstrap, group, [topic], {
+      groupInstanceId: 'i-lost',
+      rebalanceListener: { assigned: (tps) => void events.push(`assigned ${tps.length}`), lost: (tps) => void events.push(`lost ${tps.length}`) },
+    })
+    try {
+      await until('assigned', () => events.includes('assigned 2'))
+      const admin = new Cluster({ bootstrapServers: [brook.bootstrap] })
+      try {
+        const c = await admin.coordinator(group)
+        const res = await c.request(LeaveGroupApi, { ...LeaveGroupApi.request.create(), groupId: group, members: [{ memberId: '', groupInstanceId: 'i-lost', reason: 'test' }] })
+        assert.equal(res.errorCode, ErrorCode.NONE)
+      } finally {
+        await admin.close()
+      }
+      await until('lost, then assigned again', () => events.join('|') === 'assigned 2|lost 2|assigned 2')
+    } finally {
+      await m.close()
+    }
+  })
+
+  test('a pattern subscription picks up a matching topic created later', async () => {
+    await produce(brook.bootstrap, 'pat-x-1', 5, 1)
+    const c = new Consumer({ bootstrapServers: [brook.bootstrap], groupId: 'g-pattern', ...FAST, metadataMaxAgeMs: 300 })
+    try {
+      await c.subscribe(/^pat-x-/)
+      const got: ConsumerRecord[] = []
+      while (got.length < 5) got.push(...(await c.poll(500)))
+      await produce(brook.bootstrap, 'pat-x-2', 3, 1)
+      await produce(brook.bootstrap, 'other-x', 3, 1)
+      while (got.length < 8) got.push(...(await c.poll(500)))
+      assert.deepEqual([...new Set(got.map((r) => r.topic))].sort(), ['pat-x-1', 'pat-x-2'])
+      assert.equal((await c.poll(500)).length, 0, 'nothing from a topic the pattern does not match')
+    } finally {
+      await c.close()
+    }
+  })
+})

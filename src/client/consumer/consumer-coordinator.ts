@@ -33,7 +33,7 @@ import type { Cluster } from '../cluster.js'
 import { KafkaClientError, KafkaProtocolError } from '../errors.js'
 import type { BrokerConnection } from '../network/broker-connection.js'
 import type { Assignor, MemberSubscription } from './assignors/assignor.js'
-import { decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js'
+import { SUBSCRIPTION_VERSION, decodeAssignment, decodeSubscription, encodeAssignment, encodeSubscription } from './consumer-protocol.js'
 import { tpKey, type TopicPartition } from './fetcher.js'
 
 export interface ConsumerCoordinatorOptions {
@@ -229,7 +229,7 @@ export class ConsumerCoordinator {
       const c = await this.#coordinator()
       const protocols = this.#opts.assignors.map((a) => ({
         name: a.name,
-        metadata: encodeSubscription({ topics, userData: a.userData(this.#owned, this.generationId), ownedPartitions: this.#owned, generationId: this.generationId, rackId: this.#opts.rack }, subscriptionVersion(a)),
+        metadata: encodeSubscription({ topics, userData: a.userData(this.#owned, this.generationId), ownedPartitions: this.#owned, generationId: this.generationId, rackId: this.#opts.rack }, SUBSCRIPTION_VERSION),
       }))
       const res = await c.request(
         JoinGroupApi,
@@ -456,11 +456,6 @@ export class ConsumerCoordinator {
     this.memberId = ''
     this.generationId = -1
   }
-}
-
-/** Subscription version: v1 (owned partitions) for eager assignors, v2 (adds the generation) for cooperative ones, as Java 3.x sends. */
-function subscriptionVersion(a: Assignor): number {
-  return a.rebalanceProtocol === 'COOPERATIVE' ? 2 : 1
 }
 
 function sleep(ms: number): Promise<void> {

@@ -323,7 +323,12 @@ export class Producer {
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i]!
       p.record.offsetDelta = i
-      p.record.timestampDelta = p.timestamp - base
+      // Stored as a small integer when it is one. Records are made with timestampDelta 0;
+      // storing a double (which a difference of two Date.now() values is) changes their
+      // hidden class, and #encode then fell into a deoptimization loop in some runs:
+      // twice the CPU per record, found with --trace-deopt.
+      const delta = p.timestamp - base
+      p.record.timestampDelta = delta === (delta | 0) ? delta | 0 : delta
       if (p.timestamp > maxTimestamp) maxTimestamp = p.timestamp
       records[i] = p.record
     }

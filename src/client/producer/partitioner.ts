@@ -10,6 +10,40 @@
  * (KIP-480), or by one of the simpler strategies.
  */
 
+export type Partitioner = 'default' | 'random' | 'round-robin' | ((key: Buffer | null, numPartitions: number, topic: string) => number)
+
+/** A producer's choice of partition for records without an explicit one, with the state per topic its strategy keeps. */
+export class PartitionChooser {
+  readonly #sticky = new Map<string, number>()
+  readonly #roundRobin = new Map<string, number>()
+
+  constructor(readonly partitioner: Partitioner) {}
+
+  choose(topic: string, key: Buffer | null, n: number): number {
+    const p = this.partitioner
+    if (typeof p === 'function') return p(key, n, topic)
+    if (p === 'random') return Math.floor(Math.random() * n)
+    if (p === 'round-robin') {
+      const next = ((this.#roundRobin.get(topic) ?? -1) + 1) % n
+      this.#roundRobin.set(topic, next)
+      return next
+    }
+    if (key !== null) return keyedPartition(key, n)
+    // KIP-480: records without a key stick to one partition until its batch goes.
+    let sticky = this.#sticky.get(topic)
+    if (sticky === undefined || sticky >= n) {
+      sticky = Math.floor(Math.random() * n)
+      this.#sticky.set(topic, sticky)
+    }
+    return sticky
+  }
+
+  /** A batch of `partition` was cut: the sticky partition of keyless records moves on (KIP-480's onNewBatch). */
+  onNewBatch(topic: string, partition: number): void {
+    if (this.#sticky.get(topic) === partition) this.#sticky.delete(topic)
+  }
+}
+
 const SEED = 0x9747b28c
 const M = 0x5bd1e995
 

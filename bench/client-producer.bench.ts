@@ -8,7 +8,9 @@
  * Each client sends the same records to its own fresh one-partition topic
  * with acks=all, each in its idiomatic high-throughput way: Brook's
  * `send()` per record with up to `--window` sends outstanding (it batches by
- * itself, linger.ms 5, batch.size 16384, idempotent); kafkajs and
+ * itself, linger.ms 5, batch.size 16384, idempotent), and Brook's
+ * asynchronous `produce()` per record, awaited (held back only by
+ * buffer.memory), with a delivery callback; kafkajs and
  * @platformatic/kafka get arrays of `--window` records per call. Records/s
  * from the first send to the last acknowledgement; the median of `--runs`,
  * the clients taking turns.
@@ -57,6 +59,14 @@ const clients: Record<string, Client> = {
       await Promise.all(sends)
     }
     await p.close()
+  },
+  'brook-produce': async (bootstrap, topic) => {
+    let failed = 0
+    const p = new Producer({ bootstrapServers: [bootstrap], clientId: 'bench-brook', onDelivery: (e) => void (e && failed++) })
+    await p.cluster.partitions(topic)
+    for (let i = 0; i < N; i++) await p.produce({ topic, value, partition: 0 })
+    await p.close()
+    if (failed > 0) throw new Error(`${failed} records failed`)
   },
   kafkajs: async (bootstrap, topic) => {
     const kafka = new Kafka({ brokers: [bootstrap], clientId: 'bench-kafkajs', logLevel: logLevel.NOTHING })
@@ -137,10 +147,11 @@ try {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-  const brook = median(rates.brook!)
+  const brookSend = median(rates.brook!)
+  const brookProduce = median(rates['brook-produce']!)
   for (const [name, xs] of Object.entries(rates)) {
     const m = median(xs)
-    console.log(`${name.padEnd(13)} ${Math.round(m).toLocaleString('en-US').padStart(11)} records/s (${((m * SIZE) / 1e6).toFixed(1)} MB/s)  runs ${xs.map((x) => Math.round(x)).join(' ')}${name === 'brook' ? '' : `  brook/${name} ${(brook / m).toFixed(2)}x`}`)
+    console.log(`${name.padEnd(13)} ${Math.round(m).toLocaleString('en-US').padStart(11)} records/s (${((m * SIZE) / 1e6).toFixed(1)} MB/s)  runs ${xs.map((x) => Math.round(x)).join(' ')}${name.startsWith('brook') ? '' : `  brook send/${name} ${(brookSend / m).toFixed(2)}x, brook produce/${name} ${(brookProduce / m).toFixed(2)}x`}`)
     console.log(`RESULT bench=client-producer client=${name} size=${SIZE} records=${N} per_s=${Math.round(m)}`)
   }
   const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!

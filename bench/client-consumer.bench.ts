@@ -12,6 +12,10 @@
  * batches, kafkajs `eachBatch`, @platformatic/kafka's stream. Records/s from
  * the first record received to the last (group join excluded); the median
  * of `--runs`, the clients taking turns.
+ *
+ * `raw-fetch` is the ceiling the broker sets: Fetch requests one after the
+ * other on one connection (max.partition.fetch.bytes 1 MiB, as the clients
+ * use), each asking from where the last ended, nothing decoded.
  */
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
@@ -19,6 +23,9 @@ import { Kafka, logLevel } from 'kafkajs'
 import { Consumer as PlatformaticConsumer, MessagesStreamModes } from '@platformatic/kafka'
 import { Consumer } from '../src/client/consumer/consumer.js'
 import { Producer } from '../src/client/producer/producer.js'
+import { BrokerConnection } from '../src/client/network/broker-connection.js'
+import { FetchApi } from '../src/protocol/messages/fetch.js'
+import { scanRecordBatches } from '../src/protocol/records/record-batch-header.js'
 import { startBrokerProcess } from './broker-process.js'
 
 const { values: args } = parseArgs({
@@ -32,7 +39,7 @@ const { values: args } = parseArgs({
   },
 })
 if (args.help) {
-  console.log('usage: node dist/bench/client-consumer.bench.js [--records 500000] [--size 100] [--runs 3] [--partitions 1] [--only brook,kafkajs,platformatic]')
+  console.log('usage: node dist/bench/client-consumer.bench.js [--records 500000] [--size 100] [--runs 3] [--partitions 1] [--only brook,raw-fetch,kafkajs,platformatic]')
   process.exit(0)
 }
 const N = Number(args.records)
@@ -77,6 +84,7 @@ const clients: Record<string, Client> = {
     await c.disconnect()
     return ms
   },
+  'raw-fetch': (bootstrap, topic) => rawFetch(bootstrap, topic),
   platformatic: async (bootstrap, topic, group) => {
     const c = new PlatformaticConsumer({ groupId: group, clientId: 'bench-platformatic', bootstrapBrokers: [bootstrap], maxBytesPerPartition: 1_048_576 })
     const stream = await c.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST, autocommit: true })
@@ -91,6 +99,36 @@ const clients: Record<string, Client> = {
     await c.close()
     return ms
   },
+}
+
+/** Partition 0 read with bare Fetch requests: what the broker can serve to one fetcher that decodes nothing. */
+async function rawFetch(bootstrap: string, topic: string): Promise<number> {
+  const [host, port] = bootstrap.split(':')
+  const c = await BrokerConnection.connect({ host: host!, port: Number(port), clientId: 'bench-raw' })
+  const zero = '00000000-0000-0000-0000-000000000000'
+  const target = N / PARTITIONS
+  let offset = 0
+  let n = 0
+  const start = performance.now()
+  while (n < target) {
+    const res = await c.send(FetchApi, 12, {
+      ...FetchApi.request.create(),
+      replicaId: -1,
+      maxWaitMs: 500,
+      minBytes: 1,
+      maxBytes: 52_428_800,
+      topics: [{ topic, topicId: zero, partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: BigInt(offset), lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: 1_048_576, replicaDirectoryId: zero }] }],
+    })
+    const records = res.responses[0]!.partitions[0]!.records
+    if (!records) continue
+    for (const b of scanRecordBatches(records, 0, records.length, true).batches) {
+      n += b.recordsCount
+      offset = b.nextOffset
+    }
+  }
+  const ms = performance.now() - start
+  c.close()
+  return (ms * N) / n
 }
 
 const broker = await startBrokerProcess({ overrides: [`num.partitions=${PARTITIONS}`, 'group.initial.rebalance.delay.ms=0'] })
@@ -115,6 +153,7 @@ try {
   for (const name of names) {
     const m = median(results[name]!)
     console.log(`  ${name.padEnd(13)} ${Math.round(m).toLocaleString('en-US').padStart(11)}  ${name === 'brook' ? '' : `(brook ${(brook / m).toFixed(2)}x)`}  [${results[name]!.map((x) => Math.round(x)).join(', ')}]`)
+    console.log(`RESULT bench=client-consumer client=${name} size=${SIZE} partitions=${PARTITIONS} records=${N} per_s=${Math.round(m)}`)
   }
 } finally {
   await broker.stop()

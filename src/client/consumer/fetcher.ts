@@ -383,12 +383,7 @@ export class Fetcher {
     try {
       committed = await this.#opts.committedOffsets(states.map((s) => s.tp))
     } catch (e) {
-      for (const s of states) s.resolving = false
-      if (!this.#running) return
-      this.#opts.onError(e as Error)
-      await sleep(this.#opts.retryBackoffMs)
-      this.#pump()
-      return
+      return this.#lookupFailed(states, e as Error)
     }
     const reset: PartitionState[] = []
     states.forEach((s, i) => {
@@ -419,11 +414,17 @@ export class Fetcher {
         if (o !== undefined && s.epoch === epochs.get(s) && s.position === null) this.#setPosition(s, o)
       }
     } catch (e) {
-      for (const s of states) s.resolving = false
-      if (!this.#running) return
-      this.#opts.onError(e as Error)
-      await sleep(this.#opts.retryBackoffMs)
+      return this.#lookupFailed(states, e as Error)
     }
+    this.#pump()
+  }
+
+  /** A committed-offset or ListOffsets lookup failed: report it, and after retry.backoff.ms the partitions are looked up again. */
+  async #lookupFailed(states: PartitionState[], e: Error): Promise<void> {
+    for (const s of states) s.resolving = false
+    if (!this.#running) return
+    this.#opts.onError(e)
+    await sleep(this.#opts.retryBackoffMs)
     this.#pump()
   }
 

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import type { MemberSubscription, TopicPartition } from './assignor.js'
+import { seededRng } from '../../../protocol/testing/fuzz.js'
 
 export function tp(topic: string, partition: number): TopicPartition {
   return { topic, partition }
@@ -60,14 +61,5 @@ export function spread(assignment: Map<string, TopicPartition[]>): number {
   return Math.max(...sizes) - Math.min(...sizes)
 }
 
-/** mulberry32: a small seeded generator, so a failing random case can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator (the fuzzers' mulberry32), so a failing random case can be replayed. */
+export const seededRandom = seededRng

@@ -138,9 +138,9 @@ export function usage(spec: ToolSpec): string {
   }
   const lines = [`${'Option'.padEnd(width)}Description`, `${'------'.padEnd(width)}-----------`]
   for (const [flag, text] of rows) {
-    const right = wrap(text, 80 - width - 1)
+    const right = wrap(text, 80 - width - 2)
     // A flag too long for its column gets a line of its own, as joptsimple does.
-    if (flag.length >= width) lines.push(flag, ...right.map((r) => `${' '.repeat(width)}${r}`))
+    if (flag.length >= width) lines.push(flag, ...right.map((r, i) => `${' '.repeat(width)}${i === 0 ? r : `  ${r}`}`))
     else right.forEach((r, i) => lines.push(`${(i === 0 ? flag : '').padEnd(width)}${i === 0 ? r : `  ${r}`}`))
   }
   return `${spec.summary}\n${lines.join('\n')}\n`

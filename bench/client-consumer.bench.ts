@@ -16,7 +16,11 @@
  * `raw-fetch` is the ceiling the broker sets: Fetch requests one after the
  * other on one connection (max.partition.fetch.bytes 1 MiB, as the clients
  * use), each asking from where the last ended, nothing decoded.
+ *
+ * A librdkafka binding takes part when one is built: BROOK_BENCH_RDKAFKA=<dir
+ * of an installed node-rdkafka> (not a dependency of Brook).
  */
+import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { Kafka, logLevel } from 'kafkajs'
@@ -39,7 +43,7 @@ const { values: args } = parseArgs({
   },
 })
 if (args.help) {
-  console.log('usage: node dist/bench/client-consumer.bench.js [--records 500000] [--size 100] [--runs 3] [--partitions 1] [--only brook,raw-fetch,kafkajs,platformatic]')
+  console.log('usage: node dist/bench/client-consumer.bench.js [--records 500000] [--size 100] [--runs 3] [--partitions 1] [--only brook,raw-fetch,kafkajs,platformatic,node-rdkafka]')
   process.exit(0)
 }
 const N = Number(args.records)
@@ -129,6 +133,31 @@ async function rawFetch(bootstrap: string, topic: string): Promise<number> {
   const ms = performance.now() - start
   c.close()
   return (ms * N) / n
+}
+
+/** node-rdkafka, if BROOK_BENCH_RDKAFKA names an installed copy: batches of consume(10000). */
+const rdkafka = process.env.BROOK_BENCH_RDKAFKA ? createRequire(import.meta.url)(process.env.BROOK_BENCH_RDKAFKA) : undefined
+if (rdkafka) {
+  clients['node-rdkafka'] = async (bootstrap, topic, group) => {
+    const c = new rdkafka.KafkaConsumer({ 'group.id': group, 'metadata.broker.list': bootstrap, 'enable.auto.commit': true }, { 'auto.offset.reset': 'earliest' })
+    await new Promise((resolve, reject) => c.connect({}, (e: Error | null) => (e ? reject(e) : resolve(undefined))))
+    c.subscribe([topic])
+    let n = 0
+    let first = 0
+    const ms = await new Promise<number>((resolve, reject) => {
+      const loop = () =>
+        c.consume(10_000, (e: Error | null, messages: unknown[]) => {
+          if (e) return reject(e)
+          if (messages.length > 0 && first === 0) first = performance.now()
+          n += messages.length
+          if (n >= N) resolve(performance.now() - first)
+          else setImmediate(loop)
+        })
+      loop()
+    })
+    await new Promise((resolve) => c.disconnect(resolve))
+    return ms
+  }
 }
 
 const broker = await startBrokerProcess({ overrides: [`num.partitions=${PARTITIONS}`, 'group.initial.rebalance.delay.ms=0'] })

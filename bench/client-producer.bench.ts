@@ -19,7 +19,12 @@
  * records per second for `--seconds` (not waiting for earlier sends), and
  * the time from the send call to its acknowledgement (acks=all) is recorded;
  * p50 and p99 over all records of the run are printed.
+ *
+ * A librdkafka binding takes part when one is built: BROOK_BENCH_RDKAFKA=<dir
+ * of an installed node-rdkafka> (docs/BENCHMARKS.md says how it was built
+ * here; it is not a dependency of Brook).
  */
+import { createRequire } from 'node:module'
 import { parseArgs } from 'node:util'
 import { performance } from 'node:perf_hooks'
 import { Kafka, logLevel } from 'kafkajs'
@@ -131,6 +136,56 @@ async function latencies(open: OneAtATime, bootstrap: string, topic: string, rat
   await Promise.all(pending)
   await close()
   return out
+}
+
+/** node-rdkafka, if BROOK_BENCH_RDKAFKA names an installed copy. */
+const rdkafka: any = process.env.BROOK_BENCH_RDKAFKA ? createRequire(import.meta.url)(process.env.BROOK_BENCH_RDKAFKA) : undefined
+if (rdkafka) {
+  clients['node-rdkafka'] = async (bootstrap, topic) => {
+    const p = new rdkafka.Producer({ 'bootstrap.servers': bootstrap, acks: 'all', dr_cb: true, 'linger.ms': 5, 'queue.buffering.max.messages': 1_000_000 })
+    await new Promise((resolve, reject) => p.connect({}, (e: Error | null) => (e ? reject(e) : resolve(undefined))))
+    p.setPollInterval(1)
+    let delivered = 0
+    const done = new Promise<void>((resolve) =>
+      p.on('delivery-report', () => {
+        if (++delivered === N) resolve()
+      }),
+    )
+    const buf = Buffer.from(value)
+    for (let i = 0; i < N; i++) {
+      for (;;) {
+        try {
+          p.produce(topic, 0, buf)
+          break
+        } catch {
+          await new Promise((r) => setTimeout(r, 1)) // queue full: let deliveries drain
+        }
+      }
+    }
+    await done
+    await new Promise((resolve) => p.disconnect(resolve))
+  }
+  oneAtATime['node-rdkafka'] = async (bootstrap, topic) => {
+    const p = new rdkafka.Producer({ 'bootstrap.servers': bootstrap, acks: 'all', dr_cb: true, 'linger.ms': 5 })
+    await new Promise((resolve, reject) => p.connect({}, (e: Error | null) => (e ? reject(e) : resolve(undefined))))
+    p.setPollInterval(1)
+    const waiting = new Map<number, () => void>()
+    let next = 0
+    p.on('delivery-report', (_e: Error | null, report: { opaque: number }) => {
+      waiting.get(report.opaque)?.()
+      waiting.delete(report.opaque)
+    })
+    const buf = Buffer.from(value)
+    return {
+      send: () =>
+        new Promise<void>((resolve) => {
+          const id = next++
+          waiting.set(id, resolve)
+          p.produce(topic, 0, buf, null, Date.now(), id)
+        }),
+      close: () => new Promise<void>((resolve) => p.disconnect(() => resolve())),
+    }
+  }
 }
 
 const broker = await startBrokerProcess({ overrides: ['num.partitions=1'] })

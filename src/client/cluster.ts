@@ -54,6 +54,8 @@ export class Cluster {
   readonly #brokers = new Map<number, BrokerSlot>()
   readonly #bootstrapSlots: BrokerSlot[]
   #topics = new Map<string, PartitionInfo[]>()
+  /** The error each topic the last metadata refused came with. */
+  #topicErrors = new Map<string, number>()
   #fetchedAtMs = 0
   #refreshing: Promise<void> = Promise.resolve()
   #closed = false
@@ -90,8 +92,10 @@ export class Cluster {
   async partitions(topic: string): Promise<PartitionInfo[]> {
     if (!this.#topics.has(topic) || Date.now() - this.#fetchedAtMs > this.#opts.metadataMaxAgeMs) await this.refresh([topic])
     const p = this.#topics.get(topic)
-    if (!p) throw new KafkaProtocolError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${topic} is not known to the cluster`)
-    return p
+    if (p) return p
+    // The broker's own word for it when it gave one (INVALID_TOPIC_EXCEPTION is final; UNKNOWN_TOPIC_OR_PARTITION is retriable).
+    const code = this.#topicErrors.get(topic) ?? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION
+    throw new KafkaProtocolError(code, `topic ${topic}: ${code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION ? 'not known to the cluster' : 'refused by the broker'}`)
   }
 
   /** Fetches metadata for these topics and those already known; one request at a time. */
@@ -124,6 +128,8 @@ export class Cluster {
       } else if (t.errorCode !== ErrorCode.LEADER_NOT_AVAILABLE) {
         next.delete(t.name)
       }
+      if (t.errorCode === ErrorCode.NONE) this.#topicErrors.delete(t.name)
+      else this.#topicErrors.set(t.name, t.errorCode)
     }
     this.#topics = next
     this.#fetchedAtMs = Date.now()

@@ -11,6 +11,7 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { startBroker, type RunningBroker } from '../../src/broker/start-broker.js'
 import { keyedPartition } from '../../src/client/producer/partitioner.js'
 import { Producer, type Compression } from '../../src/client/producer/producer.js'
+import { KafkaProtocolError } from '../../src/client/errors.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { DescribeProducersApi } from '../../src/protocol/messages/index.js'
 import { run } from './broker-process.js'
@@ -207,3 +208,13 @@ test('options are checked as the Java client checks them', () => {
   assert.throws(() => new Producer({ bootstrapServers: ['nonsense'] }), /bad bootstrap server/)
 })
 
+
+test('a topic name the broker refuses fails the send at once with its error (INVALID_TOPIC_EXCEPTION), not after max.block.ms', async () => {
+  const producer = new Producer({ bootstrapServers: [brook.bootstrap], maxBlockMs: 60_000 })
+  try {
+    // Before, the metadata's refusal was read as "unknown topic" and retried until max.block.ms (then a different error).
+    await assert.rejects(producer.send({ topic: 'bad topic!', value: 'x' }), (e: unknown) => e instanceof KafkaProtocolError && e.errorCode === ErrorCode.INVALID_TOPIC_EXCEPTION && !e.retriable)
+  } finally {
+    await producer.close()
+  }
+})

@@ -18,7 +18,7 @@
  *   node scripts/bundle.mjs     (part of npm run build)
  */
 import { build } from 'esbuild'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -43,6 +43,10 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 })
+
+// The launcher's V8 code caches belong to the bundles just replaced. V8 checks a cache against the
+// source's length only, so a rebuilt bundle of the same length would run the old code: remove them.
+for (const f of readdirSync(join(root, 'dist/cli'))) if (f.endsWith('.v8cache')) rmSync(join(root, 'dist/cli', f), { force: true })
 
 // Each command's entry, dist/cli/<name>.cjs: the launcher that runs its bundle through a V8 code cache.
 const launcher = readFileSync(join(root, 'scripts/cli-launcher.cjs'), 'utf8')

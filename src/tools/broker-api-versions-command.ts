@@ -25,6 +25,7 @@
 import type { BrokerNode } from '../client/admin/brokers.js'
 import { KafkaProtocolError } from '../client/errors.js'
 import { ErrorCode } from '../protocol/error-codes.js'
+import type { ApiInfo } from '../protocol/message-spec.js'
 import { API_TABLE } from '../protocol/messages/api-table.js'
 import { ApiVersionsApi, type ApiVersionsResponseApiVersion } from '../protocol/messages/api-versions.js'
 import type { ParsedArgs, ToolSpec } from './command-line.js'
@@ -40,11 +41,9 @@ export const BROKER_API_VERSIONS_COMMAND: ToolSpec = {
   },
 }
 
-const CLIENT_APIS = new Map(API_TABLE.map((a) => [a.apiKey, a]))
-
 /** One API's text, as NodeApiVersions.apiVersionToText. */
-function apiVersionText(v: ApiVersionsResponseApiVersion): string {
-  const client = CLIENT_APIS.get(v.apiKey)
+function apiVersionText(v: ApiVersionsResponseApiVersion, clientApis: ReadonlyMap<number, ApiInfo>): string {
+  const client = clientApis.get(v.apiKey)
   const range = v.minVersion === v.maxVersion ? `${v.minVersion}` : `${v.minVersion} to ${v.maxVersion}`
   if (!client) return `UNKNOWN(${v.apiKey}): ${range}`
   let usable: string
@@ -54,12 +53,13 @@ function apiVersionText(v: ApiVersionsResponseApiVersion): string {
   return `${client.name}(${v.apiKey}): ${range} ${usable}`
 }
 
-/** NodeApiVersions.toString(true) for a broker's ApiVersions answer. */
-export function nodeApiVersionsText(apiKeys: readonly ApiVersionsResponseApiVersion[]): string {
+/** NodeApiVersions.toString(true) for a broker's ApiVersions answer; `client` is the API table of the client's codecs. */
+export function nodeApiVersionsText(apiKeys: readonly ApiVersionsResponseApiVersion[], client: readonly ApiInfo[] = API_TABLE): string {
+  const clientApis = new Map(client.map((a) => [a.apiKey, a]))
   const text = new Map<number, string>()
-  for (const v of apiKeys) text.set(v.apiKey, apiVersionText(v))
+  for (const v of apiKeys) text.set(v.apiKey, apiVersionText(v, clientApis))
   // A ZooKeeper-mode broker's APIs the node lacks (ApiKeys.zkBrokerApis()).
-  for (const api of API_TABLE) if (api.listeners.includes('zkBroker') && !text.has(api.apiKey)) text.set(api.apiKey, `${api.name}(${api.apiKey}): UNSUPPORTED`)
+  for (const api of client) if (api.listeners.includes('zkBroker') && !text.has(api.apiKey)) text.set(api.apiKey, `${api.name}(${api.apiKey}): UNSUPPORTED`)
   const lines = [...text].sort((a, b) => a[0] - b[0]).map(([, t]) => t)
   return `(\n\t${lines.join(',\n\t')}\n)`
 }

@@ -106,6 +106,9 @@ test('kafka-get-offsets: mistakes are one line on stderr and exit 1; --help exit
   assert.deepEqual([noServer.code, noServer.stderr], [1, 'Error: Missing required argument "[bootstrap-server]"\n'])
   const badServer = await runTool('kafka-get-offsets', ['--bootstrap-server', 'localhost'])
   assert.deepEqual([badServer.code, badServer.stderr], [1, 'Error: Please provide valid host:port like host1:9091,host2:9092\n'])
+  // No arguments at all: the usage on stderr and exit 1, as Kafka's printUsageAndExit.
+  const none = await runTool('kafka-get-offsets', [])
+  assert.deepEqual([none.code, none.stdout, lines(none.stderr)[0]], [1, '', 'An interactive shell for getting topic-partition offsets.'])
   const help = await runTool('kafka-get-offsets', ['--help'])
   assert.equal(help.code, 0)
   assert.equal(lines(help.stdout)[0], 'An interactive shell for getting topic-partition offsets.')

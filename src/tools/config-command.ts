@@ -168,8 +168,8 @@ export function checkConfigArgs(args: ParsedArgs): void {
   }
 }
 
-/** What a command prints: lines to stdout, and its warnings. */
-export type Print = (line: string) => void
+/** Where a command's lines go (stdout, or stderr for kafka-configs' failures), one line per call. */
+type Print = (line: string) => void
 
 /** A failure Kafka reports as the Java exception itself, not inside an ExecutionException (thrown before any request). */
 class ClientSideException extends Error {

@@ -149,8 +149,8 @@ export function checkTopicArgs(args: ParsedArgs): void {
   invalid('exclude-internal', otherActions('list', 'describe'))
 }
 
-/** What a command prints: lines to stdout. */
-export type Print = (line: string) => void
+/** Where a command's lines go (stdout, or stderr for kafka-configs' failures), one line per call. */
+type Print = (line: string) => void
 
 /** Runs the command (after checkTopicArgs); the exit code. */
 export async function runTopicCommand(args: ParsedArgs, print: Print): Promise<number> {

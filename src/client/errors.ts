@@ -21,6 +21,8 @@ export class KafkaClientError extends Error {
 export class KafkaProtocolError extends KafkaClientError {
   /** Kafka's name for the code, e.g. NOT_LEADER_OR_FOLLOWER. */
   readonly type: string
+  /** The broker's message, else the code's default one: what the Java client's exception says (`getMessage()`). */
+  readonly detail: string
 
   constructor(
     readonly errorCode: number,
@@ -29,6 +31,7 @@ export class KafkaProtocolError extends KafkaClientError {
     const info = errorInfo(errorCode)
     super(`${info.name}: ${detail ?? info.message}`, isRetriable(errorCode))
     this.type = info.name
+    this.detail = detail ?? info.message
   }
 }
 

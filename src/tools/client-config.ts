@@ -10,6 +10,7 @@
  * naming the key.
  */
 import { readPropertiesFile } from '../common/properties.js'
+import type { AdminOptions } from '../client/admin/admin.js'
 import type { ClusterOptions } from '../client/cluster.js'
 import type { ConsumerOptions } from '../client/consumer/consumer.js'
 import type { ProducerOptions } from '../client/producer/producer.js'
@@ -78,6 +79,12 @@ const PRODUCER: Record<string, Setter<ProducerOptions>> = {
   'max.request.size': (o, v, k) => void (o.maxRequestSize = int(k, v)),
 }
 
+const ADMIN: Record<string, Setter<AdminOptions>> = {
+  'default.api.timeout.ms': (o, v, k) => void (o.timeoutMs = int(k, v)),
+  'retry.backoff.ms': (o, v, k) => void (o.retryBackoffMs = int(k, v)),
+  'retry.backoff.max.ms': (o, v, k) => void (o.retryBackoffMaxMs = int(k, v)),
+}
+
 /** Java assignor class names (and librdkafka's names) to Brook's. */
 const ASSIGNOR_NAMES: Record<string, string> = {
   'org.apache.kafka.clients.consumer.RangeAssignor': 'range',
@@ -128,6 +135,11 @@ export const warnUnknown = (key: string): void => void process.stderr.write(`WAR
 
 export function clusterOptions(props: Properties, onUnknown = warnUnknown): ClusterOptions {
   return apply(props, [COMMON], { bootstrapServers: [] } as ClusterOptions, onUnknown)
+}
+
+/** An admin client's options (what `--command-config` carries for kafka-topics, kafka-configs, ...). */
+export function adminOptions(props: Properties, onUnknown = warnUnknown): AdminOptions {
+  return apply(props, [COMMON as Record<string, Setter<AdminOptions>>, ADMIN], { bootstrapServers: [] } as AdminOptions, onUnknown)
 }
 
 export function producerOptions(props: Properties, onUnknown = warnUnknown): ProducerOptions {

@@ -160,6 +160,12 @@ export function runTool(spec: ToolSpec, argv: string[], body: (args: ParsedArgs)
     process.stdout.write(`${BROOK_VERSION} (Brook)\n`)
     process.exit(0)
   }
+  // A reader that stops early (`kafka-topics --list | head -1`) closes the pipe: stop quietly, as Kafka's
+  // tools do (Java's System.out drops what it cannot write), instead of dying on an unhandled EPIPE.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0)
+    throw e
+  })
   let args: ParsedArgs
   try {
     args = parseArgs(spec, argv)

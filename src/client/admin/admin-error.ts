@@ -30,7 +30,7 @@ export class AdminError extends KafkaProtocolError {
     readonly failures: readonly ItemFailure[],
   ) {
     const first = failures[0]!.error
-    super(first.errorCode, first.message)
+    super(first.errorCode, first.detail)
     this.message = `${operation}: ${failures.map((f) => `${f.item}: ${f.error.message}`).join('; ')}`
   }
 

@@ -28,7 +28,7 @@
  * producer keeps no metrics registry. When a record fails, Kafka prints the
  * exception and carries on; this tool prints the error once, stops sending,
  * prints the summary of what was delivered and exits 1 with
- * `Error: <n> records failed: <first error>`. A `k=v` value may contain `=`
+ * `Error: <n> records failed, <m> of <total> delivered: <first error>`. A `k=v` value may contain `=`
  * (Kafka refuses it).
  */
 import { randomFillSync } from 'node:crypto'
@@ -327,6 +327,6 @@ export async function runProducerPerformance(args: ParsedArgs, print: (line: str
     if (!closed) await producer.close().catch(() => undefined)
   }
   const error = firstError as Error | null
-  if (error !== null) throw new UsageError(`${failed} records failed: ${error.message}`)
+  if (error !== null) throw new UsageError(`${failed} records failed, ${stats.count} of ${numRecords} delivered: ${error.message}`)
   return 0
 }

@@ -217,7 +217,11 @@ function randomLetters(recordSize: number): PayloadSource {
   }
 }
 
-/** Kafka's `readPayloadFile`: the file split at the delimiter (Scanner tokens: empty pieces are skipped). */
+/**
+ * Kafka's `readPayloadFile`: the file's tokens as `java.util.Scanner` cuts
+ * them with the delimiter as its pattern (a regular expression): an empty
+ * token between two delimiters counts, none after a final one.
+ */
 async function readPayloadFile(path: string, delimiter: string, print: (line: string) => void): Promise<Buffer[]> {
   print(`Reading payloads from: ${resolve(path)}`)
   let text: string
@@ -228,10 +232,15 @@ async function readPayloadFile(path: string, delimiter: string, print: (line: st
     throw e
   }
   if (text.length === 0) throw new UsageError('File does not exist or empty file provided.')
-  const payloads = text
-    .split(delimiter)
-    .filter((p) => p !== '')
-    .map((p) => Buffer.from(p, 'utf8'))
+  let pattern: RegExp
+  try {
+    pattern = new RegExp(delimiter, 'u')
+  } catch (e) {
+    throw new UsageError(`Invalid --payload-delimiter ${delimiter}: ${(e as Error).message}`)
+  }
+  const tokens = text.split(pattern)
+  if (tokens[tokens.length - 1] === '') tokens.pop()
+  const payloads = tokens.map((p) => Buffer.from(p, 'utf8'))
   print(`Number of messages read: ${payloads.length}`)
   return payloads
 }

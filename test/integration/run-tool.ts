@@ -13,8 +13,13 @@ export interface ToolResult {
 }
 
 export function runTool(name: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ToolResult> {
+  return runCommand(join(REPO, 'bin', name), args, opts)
+}
+
+/** Any command run from the repository root to its end (SIGKILL after the timeout), with its exit code and both outputs. */
+export function runCommand(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(REPO, 'bin', name), args, { cwd: REPO, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(cmd, args, { cwd: REPO, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

@@ -10,13 +10,13 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { rm, writeFile } from 'node:fs/promises'
 import { removeDir, startBrokerProcess, type BrokerProcess } from './broker-process.js'
-import { runBin } from './bin-command.js'
+import { runTool } from './run-tool.js'
 
 let broker: BrokerProcess
 
 before(async () => {
   broker = await startBrokerProcess()
-  const created = await runBin('kafka-topics', ['--bootstrap-server', broker.bootstrap, '--create', '--topic', 'test', '--partitions', '3'])
+  const created = await runTool('kafka-topics', ['--bootstrap-server', broker.bootstrap, '--create', '--topic', 'test', '--partitions', '3'])
   assert.equal(created.code, 0, created.stdout)
 })
 
@@ -25,7 +25,7 @@ after(async () => {
   await removeDir(broker.logDir)
 })
 
-const configs = (...args: string[]) => runBin('kafka-configs.sh', ['--bootstrap-server', broker.bootstrap, ...args])
+const configs = (...args: string[]) => runTool('kafka-configs.sh', ['--bootstrap-server', broker.bootstrap, ...args])
 const ok = (...lines: string[]) => ({ code: 0, stdout: lines.map((l) => `${l}\n`).join(''), stderr: '' })
 
 /** Kafka's lines for a failed request: the command echoed, then the Java exception. */
@@ -48,7 +48,7 @@ test('--alter --add-config (brackets around a list value), then --describe: the 
   ]
   assert.deepEqual(await configs('--describe', '--topic', 'test'), ok('Dynamic configs for topic test are:', ...overrides))
   // The same overrides as kafka-topics shows them.
-  assert.match((await runBin('kafka-topics', ['--bootstrap-server', broker.bootstrap, '--describe', '--topic', 'test'])).stdout, /\tConfigs: cleanup\.policy=compact,delete,retention\.ms=1000\n/)
+  assert.match((await runTool('kafka-topics', ['--bootstrap-server', broker.bootstrap, '--describe', '--topic', 'test'])).stdout, /\tConfigs: cleanup\.policy=compact,delete,retention\.ms=1000\n/)
 
   // --all: every topic config, sorted, defaults included.
   const all = await configs('--describe', '--topic', 'test', '--all')
@@ -150,7 +150,7 @@ test('entity types Brook has no configs for (users, clients, ips, client-metrics
   ] as const) {
     assert.deepEqual(await configs(...args), { code: 1, stdout: '', stderr: unsupported(type) }, args.join(' '))
   }
-  assert.deepEqual(await runBin('kafka-configs', ['--zookeeper', 'localhost:2181', '--describe', '--entity-type', 'brokers']), {
+  assert.deepEqual(await runTool('kafka-configs', ['--zookeeper', 'localhost:2181', '--describe', '--entity-type', 'brokers']), {
     code: 1,
     stdout: '',
     stderr: 'Error: --zookeeper is not supported: use --bootstrap-server HOST:PORT to connect to a broker\n',
@@ -176,7 +176,7 @@ test("mistakes in the options: one \"Error:\" line with Kafka's message, exit 1"
   for (const [args, message] of cases) {
     assert.deepEqual(await configs(...args), { code: 1, stdout: '', stderr: `Error: ${message}\n` }, args.join(' '))
   }
-  assert.deepEqual(await runBin('kafka-configs', ['--describe', '--topic', 'test']), {
+  assert.deepEqual(await runTool('kafka-configs', ['--describe', '--topic', 'test']), {
     code: 1,
     stdout: '',
     stderr: 'Error: --bootstrap-server must be specified\n',

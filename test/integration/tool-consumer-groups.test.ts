@@ -9,38 +9,18 @@
  */
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Admin } from '../../src/client/admin/admin.js'
 import { Consumer, type ConsumerRecord } from '../../src/client/consumer/consumer.js'
 import { Producer } from '../../src/client/producer/producer.js'
-import { REPO, removeDir, startBrokerProcess, type BrokerProcess } from './broker-process.js'
+import { removeDir, startBrokerProcess, type BrokerProcess } from './broker-process.js'
 import { GROUP_TEST_BROKER_CONFIG } from './group-member.js'
-
-const TOOL = join(REPO, 'bin/kafka-consumer-groups')
-
-interface ToolResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+import { runTool, type ToolResult } from './run-tool.js'
 
 function tool(args: string[], timeoutMs = 30_000): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TOOL, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+  return runTool('kafka-consumer-groups', args, { timeoutMs })
 }
 
 const RESET_HEADER = 'GROUP                          TOPIC                          PARTITION  NEW-OFFSET     '

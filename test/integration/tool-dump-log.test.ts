@@ -10,7 +10,6 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,20 +17,14 @@ import { Admin } from '../../src/client/admin/admin.js'
 import { Producer } from '../../src/client/producer/producer.js'
 import { scanRecordBatches, type RecordBatchView } from '../../src/protocol/records/record-batch-header.js'
 import { removeDir, REPO, startBrokerProcess, type BrokerProcess } from './broker-process.js'
+import { runCommand, type ToolResult } from './run-tool.js'
 
 const DUMP = join(REPO, 'bin/kafka-dump-log.sh')
 const SEGMENT = '00000000000000000000'
 const T0 = 1_700_000_000_000
 
-function exec(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(DUMP, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
+function exec(args: string[]): Promise<ToolResult> {
+  return runCommand(DUMP, args)
 }
 
 async function dump(...args: string[]): Promise<string[]> {

@@ -6,28 +6,16 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { Admin } from '../../src/client/admin/admin.js'
 import { removeDir, REPO, startBrokerProcess, type BrokerProcess } from './broker-process.js'
+import { runCommand, type ToolResult } from './run-tool.js'
 
 const PRODUCER = join(REPO, 'bin/kafka-producer-perf-test')
 const CONSUMER = join(REPO, 'bin/kafka-consumer-perf-test.sh')
 
-/** Runs a tool; resolves with its exit code and output whatever the code. */
-function exec(cmd: string, args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout, stderr })
-    })
-  })
+function exec(cmd: string, args: string[], timeoutMs = 60_000): Promise<ToolResult> {
+  return runCommand(cmd, args, { timeoutMs })
 }
 
 // Kafka's formats: ProducerPerformance.Stats printWindow / printTotal, ConsumerPerformance's printf.

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Admin } from '../../src/client/admin/admin.js'
 import { removeDir, startBrokerProcess, type BrokerProcess } from './broker-process.js'
-import { runBin } from './bin-command.js'
+import { runTool } from './run-tool.js'
 
 let broker: BrokerProcess
 let admin: Admin
@@ -25,7 +25,7 @@ after(async () => {
   await removeDir(broker.logDir)
 })
 
-const topics = (...args: string[]) => runBin('kafka-topics.sh', ['--bootstrap-server', broker.bootstrap, ...args])
+const topics = (...args: string[]) => runTool('kafka-topics.sh', ['--bootstrap-server', broker.bootstrap, ...args])
 
 /** The topic's id as the broker reports it (what --describe prints). */
 async function topicId(name: string): Promise<string> {
@@ -165,11 +165,11 @@ test('mistakes in the options: one "Error:" line on stderr with Kafka\'s message
   for (const [args, message] of cases) {
     assert.deepEqual(await topics(...args), { code: 1, stdout: '', stderr: `Error: ${message}\n` }, args.join(' '))
   }
-  assert.deepEqual(await runBin('kafka-topics.sh', ['--list']), { code: 1, stdout: '', stderr: 'Error: --bootstrap-server must be specified\n' })
+  assert.deepEqual(await runTool('kafka-topics.sh', ['--list']), { code: 1, stdout: '', stderr: 'Error: --bootstrap-server must be specified\n' })
 })
 
 test('--zookeeper: one line saying to use --bootstrap-server, exit 1', async () => {
-  assert.deepEqual(await runBin('kafka-topics', ['--zookeeper', 'localhost:2181', '--list']), {
+  assert.deepEqual(await runTool('kafka-topics', ['--zookeeper', 'localhost:2181', '--list']), {
     code: 1,
     stdout: '',
     stderr: "Error: --zookeeper is not supported: use --bootstrap-server HOST:PORT to connect to a broker (Kafka 3.x's kafka-topics has no --zookeeper either)\n",
@@ -177,11 +177,11 @@ test('--zookeeper: one line saying to use --bootstrap-server, exit 1', async () 
 })
 
 test('--help prints the options and exits 0; no arguments print them on stderr and exit 1', async () => {
-  const help = await runBin('kafka-topics', ['--help'])
+  const help = await runTool('kafka-topics', ['--help'])
   assert.equal(help.code, 0)
   assert.match(help.stdout, /^This tool helps to create, delete, describe, or change a topic\.\nOption {34}Description\n/)
   for (const flag of ['--bootstrap-server', '--create', '--if-not-exists', '--topics-with-overrides', '--replica-assignment']) assert.ok(help.stdout.includes(`\n${flag} `), flag)
-  const none = await runBin('kafka-topics', [])
+  const none = await runTool('kafka-topics', [])
   assert.equal(none.code, 1)
   assert.match(none.stderr, /^Create, delete, describe, or change a topic\.\nOption/)
 })

@@ -41,9 +41,9 @@ import type { ConfigAlteration, ConfigEntry, ConfigResourceType, ConfigSource } 
 import { KafkaClientError } from '../client/errors.js'
 import { adminOptions, readConfigFile } from './client-config.js'
 import { UsageError, type ParsedArgs, type ToolSpec } from './command-line.js'
-import { javaExceptionString } from './java-exceptions.js'
 import { javaHashMapOrder, javaStringHashCode } from './java-hash-map.js'
 import { javaParseInt, javaSplit } from './java-strings.js'
+import { clientExceptionString } from './kafka-exceptions.js'
 
 export const CONFIGS_SPEC: ToolSpec = {
   name: 'kafka-configs',
@@ -198,7 +198,7 @@ export async function runConfigCommand(args: ParsedArgs, argv: string[], print: 
   } catch (e) {
     if (!(e instanceof KafkaClientError || e instanceof ClientSideException)) throw e
     printError(`Error while executing config command with args '${argv.join(' ')}'`)
-    printError(e instanceof ClientSideException ? `${e.javaClass}: ${e.message}` : `java.util.concurrent.ExecutionException: ${javaExceptionString(e)}`)
+    printError(e instanceof ClientSideException ? `${e.javaClass}: ${e.message}` : `java.util.concurrent.ExecutionException: ${clientExceptionString(e)}`)
     return 1
   } finally {
     await admin.close()

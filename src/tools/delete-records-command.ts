@@ -21,7 +21,7 @@ import type { DeletedRecords, RecordsToDelete } from '../client/admin/partition-
 import { readFile } from 'node:fs/promises'
 import { type ParsedArgs, type ToolSpec, UsageError } from './command-line.js'
 import { javaHashMapOrder, topicPartitionHashCode } from './java-hash-map.js'
-import { kafkaExceptionString } from './java-output.js'
+import { kafkaExceptionString } from './kafka-exceptions.js'
 import { createToolAdmin } from './tool-admin.js'
 
 export const DELETE_RECORDS_COMMAND: ToolSpec = {

@@ -16,7 +16,7 @@
 import type { LogDirDescription } from '../client/admin/brokers.js'
 import { type ParsedArgs, type ToolSpec, UsageError } from './command-line.js'
 import { javaHashMapOrder, javaIntegerHashCode, javaStringHashCode, topicPartitionHashCode } from './java-hash-map.js'
-import { kafkaExceptionClass } from './java-output.js'
+import { kafkaExceptionClass } from './kafka-exceptions.js'
 import { createToolAdmin } from './tool-admin.js'
 
 export const LOG_DIRS_COMMAND: ToolSpec = {

@@ -7,26 +7,31 @@ import { clientExceptionString, kafkaExceptionClass, kafkaExceptionString } from
 const ERRORS = 'org.apache.kafka.common.errors'
 
 test('exception classes by error code: the CamelCase rule and the exceptions to it', () => {
-  assert.equal(kafkaExceptionClass(ErrorCode.OFFSET_OUT_OF_RANGE), `${ERRORS}.OffsetOutOfRangeException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION), `${ERRORS}.UnknownTopicOrPartitionException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.NOT_LEADER_OR_FOLLOWER), `${ERRORS}.NotLeaderOrFollowerException`)
-  // A name already ending in EXCEPTION gets no second "Exception".
-  assert.equal(kafkaExceptionClass(ErrorCode.INVALID_TOPIC_EXCEPTION), `${ERRORS}.InvalidTopicException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.TOPIC_AUTHORIZATION_FAILED), `${ERRORS}.TopicAuthorizationException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.TOPIC_ALREADY_EXISTS), `${ERRORS}.TopicExistsException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.INVALID_CONFIG), `${ERRORS}.InvalidConfigurationException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.KAFKA_STORAGE_ERROR), `${ERRORS}.KafkaStorageException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.UNKNOWN_SERVER_ERROR), `${ERRORS}.UnknownServerException`)
+  const classes: [number, string][] = [
+    [ErrorCode.OFFSET_OUT_OF_RANGE, 'OffsetOutOfRangeException'],
+    [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, 'UnknownTopicOrPartitionException'],
+    [ErrorCode.NOT_LEADER_OR_FOLLOWER, 'NotLeaderOrFollowerException'],
+    // A name already ending in EXCEPTION gets no second "Exception".
+    [ErrorCode.INVALID_TOPIC_EXCEPTION, 'InvalidTopicException'],
+    [ErrorCode.TOPIC_AUTHORIZATION_FAILED, 'TopicAuthorizationException'],
+    [ErrorCode.TOPIC_ALREADY_EXISTS, 'TopicExistsException'],
+    [ErrorCode.INVALID_CONFIG, 'InvalidConfigurationException'],
+    [ErrorCode.KAFKA_STORAGE_ERROR, 'KafkaStorageException'],
+    [ErrorCode.UNKNOWN_SERVER_ERROR, 'UnknownServerException'],
+    [ErrorCode.INVALID_REGULAR_EXPRESSION, 'InvalidRegularExpression'],
+    // The group errors kafka-consumer-groups reports by name.
+    [ErrorCode.NON_EMPTY_GROUP, 'GroupNotEmptyException'],
+    [ErrorCode.GROUP_ID_NOT_FOUND, 'GroupIdNotFoundException'],
+    [ErrorCode.INVALID_GROUP_ID, 'InvalidGroupIdException'],
+    [ErrorCode.GROUP_AUTHORIZATION_FAILED, 'GroupAuthorizationException'],
+    [ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, 'GroupSubscribedToTopicException'],
+    [ErrorCode.COORDINATOR_NOT_AVAILABLE, 'CoordinatorNotAvailableException'],
+    [ErrorCode.NOT_COORDINATOR, 'NotCoordinatorException'],
+    [ErrorCode.UNKNOWN_MEMBER_ID, 'UnknownMemberIdException'],
+  ]
+  for (const [code, simpleName] of classes) assert.equal(kafkaExceptionClass(code), `${ERRORS}.${simpleName}`)
+  // The one class outside the errors package.
   assert.equal(kafkaExceptionClass(ErrorCode.INVALID_RECORD), 'org.apache.kafka.common.InvalidRecordException')
-  // The group errors kafka-consumer-groups reports by name.
-  assert.equal(kafkaExceptionClass(ErrorCode.NON_EMPTY_GROUP), `${ERRORS}.GroupNotEmptyException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.GROUP_ID_NOT_FOUND), `${ERRORS}.GroupIdNotFoundException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.INVALID_GROUP_ID), `${ERRORS}.InvalidGroupIdException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.GROUP_AUTHORIZATION_FAILED), `${ERRORS}.GroupAuthorizationException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC), `${ERRORS}.GroupSubscribedToTopicException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.COORDINATOR_NOT_AVAILABLE), `${ERRORS}.CoordinatorNotAvailableException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.NOT_COORDINATOR), `${ERRORS}.NotCoordinatorException`)
-  assert.equal(kafkaExceptionClass(ErrorCode.UNKNOWN_MEMBER_ID), `${ERRORS}.UnknownMemberIdException`)
 })
 
 test("Throwable.toString(): the class, then Kafka's message for the code or the one given", () => {

@@ -29,7 +29,7 @@ import type { ApiInfo } from '../protocol/message-spec.js'
 import { API_TABLE } from '../protocol/messages/api-table.js'
 import { ApiVersionsApi, type ApiVersionsResponseApiVersion } from '../protocol/messages/api-versions.js'
 import type { ParsedArgs, ToolSpec } from './command-line.js'
-import { kafkaExceptionString } from './java-output.js'
+import { kafkaExceptionString } from './kafka-exceptions.js'
 import { createToolAdmin } from './tool-admin.js'
 
 export const BROKER_API_VERSIONS_COMMAND: ToolSpec = {

@@ -41,9 +41,9 @@ import type { ConfigAlteration, ConfigEntry, ConfigResourceType, ConfigSource } 
 import { KafkaClientError } from '../client/errors.js'
 import { adminOptions, readConfigFile } from './client-config.js'
 import { UsageError, type ParsedArgs, type ToolSpec } from './command-line.js'
-import { javaExceptionString } from './java-exceptions.js'
-import { javaHashMapOrder } from './java-hash-order.js'
+import { javaHashMapOrder, javaStringHashCode } from './java-hash-map.js'
 import { javaParseInt, javaSplit } from './java-strings.js'
+import { clientExceptionString } from './kafka-exceptions.js'
 
 export const CONFIGS_SPEC: ToolSpec = {
   name: 'kafka-configs',
@@ -198,7 +198,7 @@ export async function runConfigCommand(args: ParsedArgs, argv: string[], print: 
   } catch (e) {
     if (!(e instanceof KafkaClientError || e instanceof ClientSideException)) throw e
     printError(`Error while executing config command with args '${argv.join(' ')}'`)
-    printError(e instanceof ClientSideException ? `${e.javaClass}: ${e.message}` : `java.util.concurrent.ExecutionException: ${javaExceptionString(e)}`)
+    printError(e instanceof ClientSideException ? `${e.javaClass}: ${e.message}` : `java.util.concurrent.ExecutionException: ${clientExceptionString(e)}`)
     return 1
   } finally {
     await admin.close()
@@ -209,7 +209,7 @@ async function describeConfig(admin: Admin, type: string, resourceType: ConfigRe
   let entities: string[]
   if (name !== undefined) entities = [name]
   // ListTopicsResult.names(): the keys of a default HashMap.
-  else if (resourceType === 'topic') entities = javaHashMapOrder(await admin.listTopics({ includeInternal: true }))
+  else if (resourceType === 'topic') entities = javaHashMapOrder(await admin.listTopics({ includeInternal: true }), javaStringHashCode)
   else entities = [...(await admin.describeCluster()).brokers.map((b) => String(b.nodeId)), '']
   for (const entity of entities) {
     print(entity === '' ? `Default configs for ${type} in the cluster are:` : `${all ? 'All' : 'Dynamic'} configs for ${type.slice(0, -1)} ${entity} are:`)

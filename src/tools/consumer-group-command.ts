@@ -34,26 +34,25 @@ import { clusterOptions, readConfigFile } from './client-config.js'
 import { UsageError, type ParsedArgs } from './command-line.js'
 import { checkArgs, GROUP_STATES } from './consumer-group-command-options.js'
 import { committedOffsets, comparePlanned, exportOffsetsToCsv, formatOffsetsToReset, GroupOffsetsResetter, logOffsets, parseDateTime, parseDuration, parseResetPlan, type PlannedOffset, type ResetScenario } from './group-offsets-resetter.js'
+import { kafkaExceptionString } from './kafka-exceptions.js'
 
-/** The class and message of the Java exception Kafka's tool would print for a code, else Brook's message. */
-const JAVA_EXCEPTIONS: Partial<Record<number, string>> = {
-  [ErrorCode.NON_EMPTY_GROUP]: 'GroupNotEmptyException',
-  [ErrorCode.GROUP_ID_NOT_FOUND]: 'GroupIdNotFoundException',
-  [ErrorCode.INVALID_GROUP_ID]: 'InvalidGroupIdException',
-  [ErrorCode.GROUP_AUTHORIZATION_FAILED]: 'GroupAuthorizationException',
-  [ErrorCode.TOPIC_AUTHORIZATION_FAILED]: 'TopicAuthorizationException',
-  [ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC]: 'GroupSubscribedToTopicException',
-  [ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]: 'UnknownTopicOrPartitionException',
-  [ErrorCode.COORDINATOR_NOT_AVAILABLE]: 'CoordinatorNotAvailableException',
-  [ErrorCode.NOT_COORDINATOR]: 'NotCoordinatorException',
-  [ErrorCode.UNKNOWN_MEMBER_ID]: 'UnknownMemberIdException',
-}
+/** The common group errors, which the tool reports as Kafka's exceptions; the others keep Brook's message. */
+const JAVA_NAMED_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.NON_EMPTY_GROUP,
+  ErrorCode.GROUP_ID_NOT_FOUND,
+  ErrorCode.INVALID_GROUP_ID,
+  ErrorCode.GROUP_AUTHORIZATION_FAILED,
+  ErrorCode.TOPIC_AUTHORIZATION_FAILED,
+  ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC,
+  ErrorCode.UNKNOWN_TOPIC_OR_PARTITION,
+  ErrorCode.COORDINATOR_NOT_AVAILABLE,
+  ErrorCode.NOT_COORDINATOR,
+  ErrorCode.UNKNOWN_MEMBER_ID,
+])
 
+/** The class and message of the Java exception Kafka's tool would print for a group error, else Brook's message. */
 export function javaError(e: unknown): string {
-  if (e instanceof KafkaProtocolError) {
-    const cls = JAVA_EXCEPTIONS[e.errorCode]
-    if (cls) return `org.apache.kafka.common.errors.${cls}: ${errorInfo(e.errorCode).message}`
-  }
+  if (e instanceof KafkaProtocolError && JAVA_NAMED_ERRORS.has(e.errorCode)) return kafkaExceptionString(e.errorCode)
   return e instanceof Error ? e.message : String(e)
 }
 

@@ -10,7 +10,7 @@
  *   partition: orders-1	error: org.apache.kafka.common.errors.OffsetOutOfRangeException: The requested offset is not within the range of offsets maintained by the server.
  *
  * The partition lines come in the order Kafka prints them, which is a Java
- * HashMap's (java-output.ts). A partition that fails prints its error line
+ * HashMap's (java-hash-map.ts). A partition that fails prints its error line
  * and the command still exits 0, as Kafka's does. The error line carries
  * Kafka's exception class and its standard message for the broker's error
  * code (Kafka's own message differs for a topic missing from the metadata,
@@ -20,7 +20,8 @@ import { AdminError } from '../client/admin/admin-error.js'
 import type { DeletedRecords, RecordsToDelete } from '../client/admin/partition-offsets.js'
 import { readFile } from 'node:fs/promises'
 import { type ParsedArgs, type ToolSpec, UsageError } from './command-line.js'
-import { javaHashMapOrder, kafkaExceptionString, topicPartitionHash } from './java-output.js'
+import { javaHashMapOrder, topicPartitionHashCode } from './java-hash-map.js'
+import { kafkaExceptionString } from './kafka-exceptions.js'
 import { createToolAdmin } from './tool-admin.js'
 
 export const DELETE_RECORDS_COMMAND: ToolSpec = {
@@ -94,7 +95,7 @@ export async function deleteRecordsCommand(args: ParsedArgs): Promise<number> {
     throw new UsageError(`Cannot read ${file}: ${(e as Error).message}`)
   }
   const parsed = parseOffsetJson(text)
-  const hash = (p: { topic: string; partition: number }) => topicPartitionHash(p.topic, p.partition)
+  const hash = (p: { topic: string; partition: number }) => topicPartitionHashCode(p.topic, p.partition)
   // Kafka keeps the file's partitions in a HashMap, and its result map follows that map's order.
   const partitions = javaHashMapOrder([...parsed.values()], hash)
   const duplicates = javaHashMapOrder(partitions.filter((p) => p.offsets.length > 1), hash)

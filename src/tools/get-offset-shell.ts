@@ -27,7 +27,7 @@ import type { Admin } from '../client/admin/admin.js'
 import type { ListedOffset, OffsetSpec } from '../client/admin/partition-offsets.js'
 import type { TopicPartition } from '../common/topic-partition.js'
 import { type ParsedArgs, type ToolSpec, UsageError, usage } from './command-line.js'
-import { kafkaExceptionString } from './java-output.js'
+import { kafkaExceptionString } from './kafka-exceptions.js'
 import { createToolAdmin, validateBootstrapServer } from './tool-admin.js'
 
 const TIME_CHOICES = '-1 or latest / -2 or earliest / -3 or max-timestamp / -4 or earliest-local / -5 or latest-tiered'

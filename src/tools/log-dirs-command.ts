@@ -8,14 +8,15 @@
  *   {"brokers":[{"broker":0,"logDirs":[{"partitions":[{"partition":"orders-0","size":1234,"offsetLag":0,"isFuture":false}],"error":null,"logDir":"/var/lib/brook"}]}],"version":1}
  *
  * Kafka builds that JSON from Java HashMaps, so its keys and its arrays come
- * in HashMap order; Brook prints the same order (java-output.ts). `error`
+ * in HashMap order; Brook prints the same order (java-hash-map.ts). `error`
  * is the name of the exception class for a log dir the broker cannot read
  * (org.apache.kafka.common.errors.KafkaStorageException), else null.
  * --topic-list keeps only those topics' partitions.
  */
 import type { LogDirDescription } from '../client/admin/brokers.js'
 import { type ParsedArgs, type ToolSpec, UsageError } from './command-line.js'
-import { javaHashMapOrder, javaStringHash, kafkaExceptionClass, topicPartitionHash } from './java-output.js'
+import { javaHashMapOrder, javaIntegerHashCode, javaStringHashCode, topicPartitionHashCode } from './java-hash-map.js'
+import { kafkaExceptionClass } from './kafka-exceptions.js'
 import { createToolAdmin } from './tool-admin.js'
 
 export const LOG_DIRS_COMMAND: ToolSpec = {
@@ -33,14 +34,14 @@ export const LOG_DIRS_COMMAND: ToolSpec = {
 const splitList = (s: string): string[] => s.split(',').filter((x) => x !== '')
 
 /** A Java HashSet<Integer> made from a collection of this size iterates in this order. */
-const integerSetOrder = (ids: number[]): number[] => javaHashMapOrder([...new Set(ids)].sort((a, b) => a - b), (n) => n, Math.max(Math.floor(ids.length / 0.75) + 1, 16))
+const integerSetOrder = (ids: number[]): number[] => javaHashMapOrder([...new Set(ids)].sort((a, b) => a - b), javaIntegerHashCode, { kind: 'capacity', initialCapacity: Math.max(Math.floor(ids.length / 0.75) + 1, 16) })
 
 /** One broker's log dirs as Kafka's JSON (keys and array elements in its HashMap order). */
 function logDirsJson(dirs: LogDirDescription[], topics: Set<string>): string {
-  const ordered = javaHashMapOrder(dirs, (d) => javaStringHash(d.path), dirs.length)
+  const ordered = javaHashMapOrder(dirs, (d) => javaStringHashCode(d.path), { kind: 'capacity', initialCapacity: dirs.length })
   return ordered
     .map((d) => {
-      const hash = (p: { topic: string; partition: number }) => topicPartitionHash(p.topic, p.partition)
+      const hash = (p: { topic: string; partition: number }) => topicPartitionHashCode(p.topic, p.partition)
       // The admin client's HashMap of the broker's answer, then the tool's filtered copy of it.
       const replicas = javaHashMapOrder(
         javaHashMapOrder(d.partitions, hash).filter((p) => topics.size === 0 || topics.has(p.topic)),
@@ -73,7 +74,7 @@ export async function logDirsCommand(args: ParsedArgs): Promise<number> {
     process.stdout.write('Querying brokers for log directories information\n')
     const byBroker = await admin.describeLogDirs(brokers)
     process.stdout.write(`Received log directory information from brokers ${brokers.join(',')}\n`)
-    const entries = javaHashMapOrder(brokers, (n) => n, brokers.length).map((id) => `{"broker":${id},"logDirs":[${logDirsJson(byBroker.get(id) ?? [], topics)}]}`)
+    const entries = javaHashMapOrder(brokers, javaIntegerHashCode, { kind: 'capacity', initialCapacity: brokers.length }).map((id) => `{"broker":${id},"logDirs":[${logDirsJson(byBroker.get(id) ?? [], topics)}]}`)
     process.stdout.write(`{"brokers":[${entries.join(',')}],"version":1}\n`)
     return 0
   } finally {

@@ -2,9 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseArgs, UsageError } from './command-line.js'
 import { checkTopicArgs, includeList, parseReplicaAssignment, parseTopicConfigs, TOPICS_SPEC } from './topic-command.js'
-import { javaExceptionClass } from './java-exceptions.js'
 import { javaParseInt, javaSplit } from './java-strings.js'
-import { ErrorCode } from '../protocol/error-codes.js'
 
 test("--replica-assignment as TopicCommand.parseReplicaAssignment reads it", () => {
   assert.deepEqual(parseReplicaAssignment('0:1, 1:2 ,2:0'), [
@@ -56,12 +54,4 @@ test("Java's split and parseInt, as Kafka's parsing relies on them", () => {
   assert.deepEqual(javaSplit(',a', ','), ['', 'a'])
   assert.equal(javaParseInt('+7'), 7)
   assert.throws(() => javaParseInt('2147483648'), { message: 'For input string: "2147483648"' })
-})
-
-test('Java exception classes by error code: the CamelCase rule and the exceptions to it', () => {
-  assert.equal(javaExceptionClass(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION), 'org.apache.kafka.common.errors.UnknownTopicOrPartitionException')
-  assert.equal(javaExceptionClass(ErrorCode.INVALID_TOPIC_EXCEPTION), 'org.apache.kafka.common.errors.InvalidTopicException')
-  assert.equal(javaExceptionClass(ErrorCode.TOPIC_ALREADY_EXISTS), 'org.apache.kafka.common.errors.TopicExistsException')
-  assert.equal(javaExceptionClass(ErrorCode.INVALID_CONFIG), 'org.apache.kafka.common.errors.InvalidConfigurationException')
-  assert.equal(javaExceptionClass(ErrorCode.INVALID_RECORD), 'org.apache.kafka.common.InvalidRecordException')
 })

@@ -24,7 +24,7 @@
  *   not DEFAULT_CONFIG (the topic's overrides, and values server.properties
  *   sets for the topic's broker synonyms, as Kafka shows them). Topics, and
  *   each topic's configs, come in the order the Java AdminClient's HashMaps
- *   hand them to Kafka's tool (java-hash-order.ts), not sorted.
+ *   hand them to Kafka's tool (java-hash-map.ts), not sorted.
  * - `--alter` and `--delete`: nothing.
  * `--topic` is a regular expression for everything but `--create` (Kafka's
  * TopicFilter.IncludeList: whole-name match, ',' for '|').
@@ -42,7 +42,7 @@ import { ErrorCode } from '../protocol/error-codes.js'
 import { ZERO_UUID } from '../protocol/uuid.js'
 import { adminOptions, readConfigFile } from './client-config.js'
 import { UsageError, type ParsedArgs, type ToolSpec } from './command-line.js'
-import { javaHashMapOrder } from './java-hash-order.js'
+import { javaHashMapOrder, javaStringHashCode } from './java-hash-map.js'
 import { javaListString, javaParseInt, javaSplit } from './java-strings.js'
 
 const CONFIGS_CLI_HINT = ' (the kafka-configs CLI supports altering topic configs with a --bootstrap-server option)'
@@ -314,15 +314,15 @@ async function describeTopic(admin: Admin, args: ParsedArgs, print: Print): Prom
  */
 function describeTopicsOrder(sortedNames: string[]): string[] {
   const n = sortedNames.length
-  const futures = javaHashMapOrder(sortedNames, { kind: 'capacity', initialCapacity: n })
-  const copy = javaHashMapOrder(futures, { kind: 'copy', size: n })
-  return javaHashMapOrder(copy, { kind: 'capacity', initialCapacity: n })
+  const futures = javaHashMapOrder(sortedNames, javaStringHashCode, { kind: 'capacity', initialCapacity: n })
+  const copy = javaHashMapOrder(futures, javaStringHashCode, { kind: 'copy', size: n })
+  return javaHashMapOrder(copy, javaStringHashCode, { kind: 'capacity', initialCapacity: n })
 }
 
 /** A topic's configs in the order of `Config.entries()`: a default HashMap filled in the broker's order. */
 function javaConfigOrder(entries: ConfigEntry[]): ConfigEntry[] {
   const byName = new Map(entries.map((e) => [e.name, e]))
-  return javaHashMapOrder(entries.map((e) => e.name)).map((name) => byName.get(name)!)
+  return javaHashMapOrder(entries.map((e) => e.name), javaStringHashCode).map((name) => byName.get(name)!)
 }
 
 /** The topics the command applies to, sorted: every topic (internal ones unless --exclude-internal), or those --topic matches. */

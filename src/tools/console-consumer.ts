@@ -200,6 +200,9 @@ export async function consoleConsumer(args: ParsedArgs, stdout: NodeJS.WriteStre
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  // A closed stdout (`| head -1`) is Kafka's checkErr case: stop, commit what was printed and print the
+  // total. This handler replaces any other (a tool-wide one that would exit at once on EPIPE).
+  stdout.removeAllListeners('error')
   stdout.on('error', () => {
     outputClosed = true
     stop()

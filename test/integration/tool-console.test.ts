@@ -7,6 +7,7 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Admin } from '../../src/client/admin/admin.js'
 import { Producer } from '../../src/client/producer/producer.js'
@@ -114,6 +115,20 @@ test('--compression-codec without a value (gzip), --sync and producer properties
   assert.equal(p.code, 0, p.stderr)
   const c = await consume('codec', '--from-beginning', '--max-messages', '3')
   assert.equal(c.stdout, 'a\nb\nc\n')
+})
+
+test('on a terminal, > is printed before each line is read (and before end of input), as Kafka does with a console', { skip: !existsSync('/usr/bin/script') && 'needs script(1) for a terminal' }, async () => {
+  // script(1) runs the producer on a pseudo-terminal: stdin and stdout are both TTYs.
+  const child = spawn('/usr/bin/script', ['-qec', `${PRODUCER} --bootstrap-server ${bootstrap()} --topic prompt`, '/dev/null'], { cwd: REPO })
+  let out = ''
+  child.stdout.on('data', (d) => (out += d))
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve))
+  child.stdin.write('one\ntwo\n')
+  // Ctrl-D: end of input on the terminal.
+  setTimeout(() => child.stdin.end('\x04'), 1000)
+  assert.equal(await closed, 0)
+  assert.equal(out.replace(/one\r\n|two\r\n/g, ''), '>>>', `terminal output ${JSON.stringify(out)}`)
+  assert.equal((await consume('prompt', '--from-beginning', '--max-messages', '2')).stdout, 'one\ntwo\n')
 })
 
 test('--partition with --offset N, earliest and latest', async () => {

@@ -160,10 +160,11 @@ export async function consoleConsumerConfig(args: ParsedArgs): Promise<ConsoleCo
 /** A Java regex given to --include: it must match the whole topic name (Pattern.matcher(topic).matches()). */
 function includePattern(include: string): RegExp {
   try {
-    return new RegExp(`^(?:${include})$`)
+    new RegExp(include)
   } catch (e) {
-    throw new UsageError(`Invalid --include pattern '${include}': ${(e as Error).message}`)
+    throw new UsageError(`Invalid --include pattern: ${(e as Error).message}`)
   }
+  return new RegExp(`^(?:${include})$`)
 }
 
 export async function consoleConsumer(args: ParsedArgs, stdout: NodeJS.WriteStream = process.stdout): Promise<number> {

@@ -17,6 +17,7 @@ import { Consumer, type ConsumerOptions, type ConsumerRecord, type TopicPartitio
 import { Producer } from '../../src/client/producer/producer.js'
 import { KafkaClientError } from '../../src/client/errors.js'
 import { Cluster } from '../../src/client/cluster.js'
+import { Admin } from '../../src/client/admin/admin.js'
 import { CreateTopicsApi, LeaveGroupApi } from '../../src/protocol/messages/index.js'
 import { ErrorCode } from '../../src/protocol/error-codes.js'
 import { GroupMember, RDKAFKA_FAST } from './group-member.js'
@@ -355,6 +356,29 @@ describe('Consumer against Brook: static membership, lost partitions, pattern su
       await until('lost, then assigned again', () => events.join('|') === 'assigned 2|lost 2|assigned 2')
     } finally {
       await m.close()
+    }
+  })
+
+  test('manual assignment with a groupId commits as a group without members and never joins it', async () => {
+    const topic = 'c-assign-group'
+    await produce(brook.bootstrap, topic, 6, 1)
+    const tp = { topic, partition: 0 }
+    const c = new Consumer({ bootstrapServers: [brook.bootstrap], groupId: 'g-assign', ...FAST })
+    const admin = new Admin({ bootstrapServers: [brook.bootstrap] })
+    try {
+      c.assign([tp])
+      c.seek(tp, 2)
+      const got: ConsumerRecord[] = []
+      while (got.length < 4) got.push(...(await c.poll(500)))
+      assert.deepEqual(got.map((r) => r.offsetNumber), [2, 3, 4, 5], 'read from the seek, not taken away by a group assignment')
+      await c.commit()
+      assert.equal((await c.committed([tp])).get(`${topic}\u00000`), 6)
+      const [group] = await admin.describeGroups(['g-assign'])
+      assert.equal(group!.state, 'Empty')
+      assert.deepEqual(group!.members, [], 'no member joined')
+    } finally {
+      await c.close()
+      await admin.close()
     }
   })
 

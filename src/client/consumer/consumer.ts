@@ -200,10 +200,11 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
 
   #start(): void {
     this.#fetcher.start()
-    this.#coordinator?.start()
+    // Manual assignment uses the group only for commits (generation -1): it never joins.
+    if (this.#subscription.kind !== 'manual') this.#coordinator?.start()
     if (this.#autoCommit && !this.#autoCommitTimer) {
       this.#autoCommitTimer = setInterval(() => {
-        if (this.#coordinator?.stable || this.#subscription.kind === 'manual') this.commit().catch((e: Error) => this.#onError(e))
+        if (this.#coordinator?.stable || this.#subscription.kind === 'manual') this.#commitMarks().catch((e: Error) => this.#onError(e))
       }, this.#autoCommitIntervalMs)
       this.#autoCommitTimer.unref()
     }
@@ -357,6 +358,15 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       )
       return
     }
+    // With autoMark, what the last poll() returned counts as processed once the application commits (Java's commitSync()).
+    if (this.#autoMark) this.#markHandedOut()
+    await this.#commitMarks()
+  }
+
+  /** Commits the marks that changed (the auto-commit timer's part: it must not mark a batch still being processed). */
+  async #commitMarks(): Promise<void> {
+    if (!this.#coordinator) return
+    const member = this.#subscription.kind !== 'manual'
     const dirty = [...this.#marks.values()].filter((m) => m.dirty)
     if (dirty.length === 0) return
     for (const m of dirty) m.dirty = false

@@ -330,6 +330,8 @@ test('fetchOffsetByTimestamp: earliest, latest, max timestamp and by time', asyn
   }
   assert.deepEqual(await log.fetchOffsetByTimestamp(5000), { timestamp: 9000, offset: 30, leaderEpoch: 3 })
   assert.equal(await log.fetchOffsetByTimestamp(10_000), null)
+  // A time before 1970 (negative, not one of the sentinels) finds the first record, as in Kafka.
+  assert.deepEqual(await log.fetchOffsetByTimestamp(-631_152_000_000), { timestamp: 1000, offset: 0, leaderEpoch: 2 })
   await log.close()
   await rm(dir, { recursive: true })
 })

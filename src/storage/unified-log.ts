@@ -409,7 +409,8 @@ export class UnifiedLog {
       case ListOffsetsTimestamp.MAX_TIMESTAMP:
         return this.#segments.findMaxTimestampRecord()
     }
-    return targetTimestamp < 0 ? null : this.#segments.findOffsetByTimestamp(targetTimestamp, this.#logStartOffset)
+    // Any other timestamp, a negative one too (a date before 1970), is a search: Kafka has no other sentinel.
+    return this.#segments.findOffsetByTimestamp(targetTimestamp, this.#logStartOffset)
   }
 
   /** OffsetForLeaderEpoch (Kafka's `endOffsetForEpoch`): UNDEFINED (-1, -1) when unknown. */

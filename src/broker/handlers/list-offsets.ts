@@ -21,6 +21,8 @@ import {
 const LATEST = -1n
 const EARLIEST = -2n
 const LATEST_TIERED = -5n
+/** KIP-1023 (ListOffsets v9+): the earliest offset not yet in tiered storage; with no tiered storage, none. */
+const EARLIEST_PENDING_UPLOAD = -6n
 
 export async function handleListOffsets(broker: BrokerContext, ctx: RequestContext, req: ListOffsetsRequest): Promise<ListOffsetsResponse> {
   const v = ctx.apiVersion
@@ -45,7 +47,7 @@ export async function handleListOffsets(broker: BrokerContext, ctx: RequestConte
               return { ...out, oldStyleOffsets: unique.map(BigInt) }
             }
             if (p.timestamp === LATEST) return { ...out, timestamp: -1n, offset: BigInt(visibleEnd), leaderEpoch: v >= 4 ? partition.leaderEpoch : -1 }
-            if (p.timestamp === LATEST_TIERED) return { ...out, timestamp: -1n, offset: -1n }
+            if (p.timestamp === LATEST_TIERED || p.timestamp === EARLIEST_PENDING_UPLOAD) return { ...out, timestamp: -1n, offset: -1n }
             const found = await log.fetchOffsetByTimestamp(Number(p.timestamp))
             if (!found || found.offset >= visibleEnd && p.timestamp !== EARLIEST) return { ...out, timestamp: -1n, offset: -1n }
             return { ...out, timestamp: BigInt(found.timestamp), offset: BigInt(found.offset), leaderEpoch: v >= 4 ? found.leaderEpoch : -1 }

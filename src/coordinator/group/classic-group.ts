@@ -13,6 +13,7 @@
  *   any --group deleted / offsets expired--> Dead
  */
 import type { TopicPartition } from '../../common/topic-partition.js'
+import { subscribedTopics } from './consumer-protocol.js'
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
 
@@ -306,6 +307,23 @@ export class ClassicGroup {
 
   offsetKey(tp: TopicPartition): string {
     return `${tp.topic}\u0000${tp.partition}`
+  }
+
+  /**
+   * The topics a "consumer" group's members subscribe to (from their protocol
+   * metadata): OffsetDelete refuses them and offset expiry keeps them. An
+   * unreadable subscription counts as every topic the group has offsets for,
+   * so nothing in use is lost.
+   */
+  subscribedTopics(): Set<string> {
+    const topics = new Set<string>()
+    for (const m of this.members.values()) {
+      const metadata = this.protocolName !== null ? m.metadataFor(this.protocolName) : m.protocols[0]?.metadata
+      const parsed = metadata ? subscribedTopics(metadata) : null
+      if (parsed === null) for (const { tp } of this.offsets.values()) topics.add(tp.topic)
+      else for (const t of parsed) topics.add(t)
+    }
+    return topics
   }
 
   committed(tp: TopicPartition): CommittedOffset | undefined {

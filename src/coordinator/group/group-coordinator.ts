@@ -26,7 +26,6 @@ import type { TopicPartition } from '../../common/topic-partition.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import { ClassicGroup, MemberMetadata, joinError, syncError, type CommittedOffset, type GroupState, type JoinResult, type Protocol, type SyncResult } from './classic-group.js'
 import { GroupMetadataManager, type GroupConfig, type OffsetsTopicLog } from './group-metadata-manager.js'
-import { subscribedTopics } from './consumer-protocol.js'
 
 export interface JoinGroupParams {
   groupId: string
@@ -592,7 +591,7 @@ export class GroupCoordinator {
     let subscribed: Set<string> | undefined
     if (!group.is('Empty')) {
       if (group.protocolType !== 'consumer') return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitions }
-      subscribed = this.#subscribedTopics(group)
+      subscribed = group.subscribedTopics()
     }
     const deletable: TopicPartition[] = []
     for (const tp of tps) {
@@ -605,18 +604,6 @@ export class GroupCoordinator {
     const code = await this.manager.deleteOffsets(group, deletable, false)
     if (code !== ErrorCode.NONE) return { errorCode: code, partitions: new Map() }
     return { errorCode: ErrorCode.NONE, partitions }
-  }
-
-  #subscribedTopics(group: ClassicGroup): Set<string> {
-    const topics = new Set<string>()
-    for (const m of group.members.values()) {
-      const metadata = group.protocolName !== null ? m.metadataFor(group.protocolName) : m.protocols[0]?.metadata
-      const parsed = metadata ? subscribedTopics(metadata) : null
-      // Unreadable subscription: assume it covers every topic, so nothing in use is deleted.
-      if (parsed === null) for (const { tp } of group.offsets.values()) topics.add(tp.topic)
-      else for (const t of parsed) topics.add(t)
-    }
-    return topics
   }
 
   // ---- admin ----

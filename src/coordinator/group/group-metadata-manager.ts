@@ -274,27 +274,34 @@ export class GroupMetadataManager {
   /**
    * Kafka's cleanupGroupMetadata: removes offsets past offsets.retention.minutes
    * (an explicit expire timestamp from OffsetCommit v1-v4 wins). A group with
-   * a protocol keeps its offsets while it has members, and they expire the
-   * retention time after it became Empty; a group used only for commits
-   * expires each offset the retention time after its commit. A group left
-   * Empty with no offsets is removed (tombstone).
+   * a protocol keeps the offsets of topics its members subscribe to while it
+   * has members, and they expire the retention time after it became Empty; a
+   * Stable consumer group's offsets of topics nobody subscribes to any more
+   * expire the retention time after their commit (KIP-211); a group used only
+   * for commits expires each offset the retention time after its commit. A
+   * group left Empty with no offsets is removed (tombstone).
    */
   async expireOffsets(): Promise<number> {
     const now = this.time.nowMs()
     const retention = this.config.offsetsRetentionMs
     let removed = 0
     for (const group of [...this.groups.values()]) {
+      // Kafka's removeExpiredOffsets: an Empty group's offsets, a commit-only group's, and a Stable consumer
+      // group's offsets of topics no member subscribes to any more (each by its commit time).
+      const stableConsumer = group.is('Stable') && group.protocolType === 'consumer'
       // A commit on its way to disk keeps the group (Kafka: Empty && !hasOffsets).
-      if (this.groupStatus(group.groupId) !== ErrorCode.NONE || !group.is('Empty') || group.pendingOffsetCommits > 0) continue
+      if (this.groupStatus(group.groupId) !== ErrorCode.NONE || !(group.is('Empty') || stableConsumer) || group.pendingOffsetCommits > 0) continue
+      const subscribed = stableConsumer ? group.subscribedTopics() : undefined
       const expired: TopicPartition[] = []
       for (const { tp, committed } of group.offsets.values()) {
-        const base = group.protocolType === null ? committed.commitTimestampMs : group.currentStateTimestampMs
+        if (subscribed?.has(tp.topic)) continue
+        const base = group.protocolType === null || stableConsumer ? committed.commitTimestampMs : group.currentStateTimestampMs
         const expiresAt = committed.expireTimestampMs >= 0 ? committed.expireTimestampMs : base + retention
         if (expiresAt <= now) expired.push(tp)
       }
-      if (expired.length === 0 && group.offsets.size > 0) continue
-      // Nothing left: the group goes too (also an Empty group that never committed).
-      const dead = expired.length === group.offsets.size
+      if (expired.length === 0 && (group.offsets.size > 0 || stableConsumer)) continue
+      // Nothing left: an Empty group goes too (also one that never committed); a Stable one stays.
+      const dead = !stableConsumer && expired.length === group.offsets.size
       const code = await this.deleteOffsets(group, expired, dead)
       if (code !== ErrorCode.NONE) {
         this.logger.warn(`Could not expire offsets of group ${group.groupId}: error ${code}`)

@@ -382,6 +382,42 @@ describe('Consumer against Brook: static membership, lost partitions, pattern su
     }
   })
 
+  test('a member that does not poll for max.poll.interval.ms leaves the group (its partitions lost, moved to a member that polls) and joins again at its next poll', async () => {
+    const topic = 'c-poll-timeout'
+    const group = 'g-poll-timeout'
+    await createTopic(brook.bootstrap, topic, 2)
+    const events: string[] = []
+    const errors: string[] = []
+    const idle = new Consumer({
+      bootstrapServers: [brook.bootstrap],
+      groupId: group,
+      ...FAST,
+      rebalanceTimeoutMs: 2000,
+      onError: (e) => void errors.push(e.message),
+      rebalanceListener: { assigned: (tps) => void events.push(`assigned ${tps.length}`), lost: (tps) => void events.push(`lost ${tps.length}`) },
+    })
+    let busy: Member | undefined
+    try {
+      await idle.subscribe([topic])
+      while (idle.assignment().length < 2) await idle.poll(200)
+      // From here the idle member does not poll.
+      busy = new Member(brook.bootstrap, group, [topic])
+      await until('the busy member holds both partitions', () => busy!.held.size === 2)
+      assert.ok(events.some((e) => e.startsWith('lost')), events.join(', '))
+      assert.ok(errors.some((m) => /poll timeout has expired/.test(m)), errors.join('\n'))
+      assert.deepEqual(idle.assignment(), [])
+      // Its next poll joins again, and the two share the topic.
+      const deadline = Date.now() + 60_000
+      while (!(idle.assignment().length === 1 && busy.held.size === 1)) {
+        assert.ok(Date.now() < deadline, 'timed out waiting for the idle member to join again')
+        await idle.poll(200)
+      }
+    } finally {
+      await busy?.close()
+      await idle.close()
+    }
+  })
+
   test('a pattern subscription picks up a matching topic created later', async () => {
     await produce(brook.bootstrap, 'pat-x-1', 5, 1)
     const c = new Consumer({ bootstrapServers: [brook.bootstrap], groupId: 'g-pattern', ...FAST, metadataMaxAgeMs: 300 })

@@ -59,6 +59,8 @@ export interface MembershipHooks {
   error(e: Error): void
   /** The member cannot go on (fenced static member, group full, no common protocol). */
   fatal(e: Error): void
+  /** Milliseconds since the application last asked for records (max.poll.interval.ms is measured against it). */
+  sinceLastPoll(): number
 }
 
 export interface OffsetToCommit {
@@ -93,6 +95,8 @@ export class ConsumerCoordinator {
   #assignedCounts = new Map<string, number>()
   /** Resolves when the member is in a stable generation (or stopped). */
   #stableWaiters: (() => void)[] = []
+  /** Left the group because the application stopped polling; joins again at its next poll. */
+  #leftForPollTimeout = false
 
   constructor(cluster: Cluster, opts: ConsumerCoordinatorOptions, hooks: MembershipHooks) {
     this.#cluster = cluster
@@ -301,6 +305,7 @@ export class ConsumerCoordinator {
     this.#stopHeartbeats()
     const beat = async () => {
       if (this.#stopped || this.#rejoinNeeded) return
+      if (this.#hooks.sinceLastPoll() > this.#opts.rebalanceTimeoutMs) return void this.#leaveForPollTimeout()
       try {
         const c = await this.#coordinator()
         const res = await c.request(HeartbeatApi, { groupId: this.#opts.groupId, generationId: this.generationId, memberId: this.memberId, groupInstanceId: this.#opts.groupInstanceId })
@@ -332,6 +337,49 @@ export class ConsumerCoordinator {
       if (!this.#stopped && !this.#rejoinNeeded) this.#heartbeatTimer = setTimeout(() => void beat(), this.#opts.heartbeatIntervalMs)
     }
     this.#heartbeatTimer = setTimeout(() => void beat(), this.#opts.heartbeatIntervalMs)
+  }
+
+  /**
+   * The application has not asked for records within max.poll.interval.ms
+   * (the rebalance timeout): as the Java client's heartbeat thread does, the
+   * member leaves the group so its partitions go to members that are working,
+   * and counts them lost (another member may own them by the time this one
+   * looks again). It joins again at the application's next poll
+   * (`resumeAfterPollTimeout`). A static member does not send LeaveGroup: the
+   * coordinator drops it after its session timeout, as in Kafka.
+   */
+  async #leaveForPollTimeout(): Promise<void> {
+    this.#stopHeartbeats()
+    this.#leftForPollTimeout = true
+    this.#hooks.error(
+      new KafkaClientError(
+        `consumer poll timeout has expired: the time between polls was longer than max.poll.interval.ms (${this.#opts.rebalanceTimeoutMs} ms), so the member left group ${this.#opts.groupId}; it joins again at the next poll`,
+        true,
+      ),
+    )
+    const memberId = this.memberId
+    this.memberId = ''
+    this.generationId = -1
+    if (this.#owned.length > 0) await this.#giveUp(this.#owned, 'lost').catch((e: Error) => this.#hooks.error(e))
+    if (memberId !== '' && this.#opts.groupInstanceId === null) await this.#sendLeaveGroup(memberId, 'consumer poll timeout has expired.')
+  }
+
+  async #sendLeaveGroup(memberId: string, reason: string): Promise<void> {
+    try {
+      const c = await this.#coordinator()
+      const batched = c.versionFor(LeaveGroupApi) >= 3
+      const res = await c.request(LeaveGroupApi, { ...LeaveGroupApi.request.create(), groupId: this.#opts.groupId, memberId: batched ? '' : memberId, members: batched ? [{ memberId, groupInstanceId: null, reason }] : [] })
+      if (res.errorCode !== ErrorCode.NONE && res.errorCode !== ErrorCode.UNKNOWN_MEMBER_ID) this.#hooks.error(new KafkaProtocolError(res.errorCode, 'LeaveGroup'))
+    } catch (e) {
+      this.#hooks.error(e as Error)
+    }
+  }
+
+  /** Called at each poll: a member that left for a poll timeout joins again. */
+  resumeAfterPollTimeout(): void {
+    if (!this.#leftForPollTimeout) return
+    this.#leftForPollTimeout = false
+    this.requestRejoin()
   }
 
   #stopHeartbeats(): void {
@@ -443,16 +491,7 @@ export class ConsumerCoordinator {
     await this.#loop?.catch(() => undefined)
     this.#loop = undefined
     if (this.#owned.length > 0) await this.#giveUp(this.#owned, 'revoked').catch((e: Error) => this.#hooks.error(e))
-    if (this.memberId !== '' && this.#opts.groupInstanceId === null) {
-      try {
-        const c = await this.#coordinator()
-        const batched = c.versionFor(LeaveGroupApi) >= 3
-        const res = await c.request(LeaveGroupApi, { ...LeaveGroupApi.request.create(), groupId: this.#opts.groupId, memberId: batched ? '' : this.memberId, members: batched ? [{ memberId: this.memberId, groupInstanceId: null, reason: 'the consumer is closing' }] : [] })
-        if (res.errorCode !== ErrorCode.NONE && res.errorCode !== ErrorCode.UNKNOWN_MEMBER_ID) this.#hooks.error(new KafkaProtocolError(res.errorCode, 'LeaveGroup'))
-      } catch (e) {
-        this.#hooks.error(e as Error)
-      }
-    }
+    if (this.memberId !== '' && this.#opts.groupInstanceId === null) await this.#sendLeaveGroup(this.memberId, 'the consumer is closing')
     this.memberId = ''
     this.generationId = -1
   }

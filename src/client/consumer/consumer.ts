@@ -46,7 +46,11 @@ export interface ConsumerOptions extends ClusterOptions {
   sessionTimeoutMs?: number
   /** heartbeat.interval.ms (default 3000). */
   heartbeatIntervalMs?: number
-  /** max.poll.interval.ms, sent as the rebalance timeout (default 300000). */
+  /**
+   * max.poll.interval.ms (default 300000): sent as the rebalance timeout, and
+   * a member whose application does not ask for records that long leaves the
+   * group (its partitions count as lost) and joins again at the next poll.
+   */
   rebalanceTimeoutMs?: number
   /** partition.assignment.strategy, by name: 'range', 'roundrobin', 'sticky', 'cooperative-sticky', or Assignor objects (default ['range', 'cooperative-sticky'], the Java client's). */
   assignors?: (string | Assignor)[]
@@ -101,6 +105,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   #fatal: Error | null = null
   #closed = false
   #closing: Promise<void> | undefined
+  /** When the application last asked for records (poll(), the iterator): max.poll.interval.ms runs from here. */
+  #lastPollMs = Date.now()
   #autoCommitTimer: NodeJS.Timeout | undefined
   #metadataTimer: NodeJS.Timeout | undefined
 
@@ -160,6 +166,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
                 this.#fatal = e
                 this.#fetcher.wake()
               },
+              sinceLastPoll: () => Date.now() - this.#lastPollMs,
             },
           )
   }
@@ -247,6 +254,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   async #take(max: number, timeoutMs: number): Promise<ConsumerRecord[]> {
     this.#checkOpen()
     if (this.#subscription.kind === 'none') throw new KafkaClientError('poll() before subscribe() or assign()', false)
+    this.#lastPollMs = Date.now()
+    this.#coordinator?.resumeAfterPollTimeout()
     const records = await this.#fetcher.take(max, timeoutMs, () => this.#closed || this.#fatal !== null)
     if (this.#fatal) throw this.#fatal
     return records

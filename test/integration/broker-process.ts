@@ -44,32 +44,13 @@ export async function startBrokerProcess(opts: { logDir?: string; port?: number;
   }
   const file = join(logDir, '..', `${logDir.split('/').pop()}.properties`)
   await writeFile(file, Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n')
-  const child = spawn(process.execPath, [SERVER_START, file], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker did not start:\n${out}`)), 15_000)
-    const check = () => {
-      const m = /serving PLAINTEXT:\/\/[^:]+:(\d+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(Number(m[1]))
-      }
-    }
-    child.stdout!.on('data', check)
-    exited.then(() => {
-      clearTimeout(timer)
-      reject(new Error(`broker exited during start-up:\n${out}`))
-    })
-  })
+  const { child, port, output, exited } = await spawnBroker([file])
   return {
     bootstrap: `127.0.0.1:${port}`,
     port,
     logDir,
     child,
-    output: () => out,
+    output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')
       return exited
@@ -79,6 +60,38 @@ export async function startBrokerProcess(opts: { logDir?: string; port?: number;
       await exited
     },
   }
+}
+
+/** A started broker process: its port (from the "serving" line), everything it printed, its exit. */
+export interface SpawnedBroker {
+  child: ChildProcess
+  port: number
+  output: () => string
+  exited: Promise<number | null>
+}
+
+/** Runs kafka-server-start with these arguments (from `cwd`) and waits until it says what it is serving. */
+export async function spawnBroker(args: string[], opts: { cwd?: string } = {}): Promise<SpawnedBroker> {
+  const child = spawn(process.execPath, [SERVER_START, ...args], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (out += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`broker did not start:\n${out}`)), 15_000)
+    child.stdout!.on('data', () => {
+      const m = /serving PLAINTEXT:\/\/[^:]+:(\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(Number(m[1]))
+      }
+    })
+    void exited.then(() => {
+      clearTimeout(timer)
+      reject(new Error(`broker exited during start-up:\n${out}`))
+    })
+  })
+  return { child, port, output: () => out, exited }
 }
 
 export async function removeDir(dir: string): Promise<void> {

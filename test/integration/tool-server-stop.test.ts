@@ -12,10 +12,10 @@
  */
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { writeFile } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
-import { newLogDir, removeDir, REPO, startBrokerProcess, type BrokerProcess } from './broker-process.js'
+import { basename, dirname } from 'node:path'
+import { newLogDir, removeDir, spawnBroker, startBrokerProcess, type BrokerProcess } from './broker-process.js'
 import { runTool } from './run-tool.js'
 
 /** Three distinct ids in 5000-8999. */
@@ -30,23 +30,8 @@ async function startFromItsDirectory(fileBrokerId: number, overrideBrokerId: num
   const logDir = await newLogDir()
   const file = `${logDir}.properties`
   await writeFile(file, `broker.id=${fileBrokerId}\nlisteners=PLAINTEXT://127.0.0.1:0\nlog.dirs=${logDir}\n`)
-  const child = spawn(process.execPath, [join(REPO, 'dist/cli/kafka-server-start.cjs'), basename(file), '--override', `broker.id=${overrideBrokerId}`], { cwd: dirname(file), stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker did not start:\n${out}`)), 15_000)
-    child.stdout!.on('data', () => {
-      const m = /serving PLAINTEXT:\/\/[^:]+:(\d+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve(Number(m[1]))
-      }
-    })
-    void exited.then(() => reject(new Error(`broker exited during start-up:\n${out}`)))
-  })
-  return { child, logDir, port, output: () => out, exited }
+  const started = await spawnBroker([basename(file), '--override', `broker.id=${overrideBrokerId}`], { cwd: dirname(file) })
+  return { ...started, logDir }
 }
 
 /** Resolves with the exit code once the process has exited, or fails after `ms`. */

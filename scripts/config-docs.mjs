@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { renderConfigMarkdown } from '../dist/src/common/config-def.js'
 import { BROKER_CONFIG_DEF } from '../dist/src/broker/config/kafka-config.js'
 import { TOPIC_CONFIG_DEF, topicConfigSynonyms } from '../dist/src/broker/config/topic-config.js'
+import { DYNAMIC_BROKER_CONFIG_NAMES } from '../dist/src/broker/config/dynamic-broker-config.js'
 
 const target = fileURLToPath(new URL('../docs/CONFIG.md', import.meta.url))
 
@@ -59,14 +60,30 @@ Derived settings, as Kafka resolves them:
 
 ## Broker configuration
 
+Dynamic broker configs (Kafka's DynamicBrokerConfig, the DynamicLogConfig part):
+the broker keys that supply topic defaults can be changed at run time with
+AlterConfigs / IncrementalAlterConfigs on a BROKER resource, e.g.
+\`kafka-configs --alter --entity-type brokers --entity-default --add-config
+log.retention.ms=3600000\`. They are ${[...DYNAMIC_BROKER_CONFIG_NAMES].sort().map((n) => `\`${n}\``).join(', ')}
+(each topic key's first server default property; not \`log.retention.hours\`
+or \`log.roll.hours\`, and not \`log.message.format.version\`, as in Kafka).
+Two levels: the cluster default (resource name \`""\`, \`--entity-default\`)
+and this broker (its id, \`--entity-name 0\`). Precedence: a topic's override,
+then the broker level, the cluster default, \`server.properties\`, the default;
+DescribeConfigs reports DYNAMIC_BROKER_CONFIG / DYNAMIC_DEFAULT_BROKER_CONFIG
+for them. They are kept in the metadata file (\`brook-cluster-metadata.json\`)
+across restarts and take effect on every log at once. Any other key is refused
+with Kafka's \`Cannot update these configs dynamically: Set(<key>)\`.
+
 ${renderConfigMarkdown(BROKER_CONFIG_DEF)}
 ## Topic configuration
 
 A topic key's value is the topic's override if it has one, else the broker's
 value of its *server default property* (which is Kafka's default when
 \`server.properties\` does not set it), else the default below. DescribeConfigs
-reports the source as DYNAMIC_TOPIC_CONFIG, STATIC_BROKER_CONFIG or
-DEFAULT_CONFIG accordingly. Unknown topic keys are rejected with
+reports the source as DYNAMIC_TOPIC_CONFIG, DYNAMIC_BROKER_CONFIG,
+DYNAMIC_DEFAULT_BROKER_CONFIG (the server default property set dynamically,
+see above), STATIC_BROKER_CONFIG or DEFAULT_CONFIG accordingly. Unknown topic keys are rejected with
 \`Unknown topic config name: <key>\`. Tiered storage is not supported:
 \`remote.storage.enable=true\` is rejected, as Kafka does when the broker's tiered
 storage is off, and \`local.retention.*\` are accepted and ignored.

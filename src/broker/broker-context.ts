@@ -12,6 +12,7 @@ import type { ProducerIdManager } from './producer-id-manager.js'
 import type { ReplicaManager } from './replica-manager.js'
 import type { TopicManager } from './topic-manager.js'
 import type { DescribedConfig } from './config/kafka-config.js'
+import type { DynamicBrokerConfig } from './config/dynamic-broker-config.js'
 
 export interface AdvertisedListener {
   /** Listener name, e.g. PLAINTEXT. */
@@ -26,7 +27,7 @@ export interface BrokerSettings {
   autoCreateTopicsEnable: boolean
   deleteTopicEnable: boolean
   /** log.message.downconversion.enable: Fetch v0-v3 may get converted batches. */
-  messageDownconversionEnable: boolean
+  readonly messageDownconversionEnable: boolean
   /** log.dirs as configured (DescribeLogDirs lists each, also those without partitions). */
   logDirs: readonly string[]
   /** transaction.max.timeout.ms: InitProducerId refuses longer transaction timeouts. */
@@ -48,6 +49,8 @@ export interface BrokerContext {
   readonly producerIds: ProducerIdManager
   readonly logger: Logger
   readonly time: Time
+  /** Dynamic broker configs (cluster default and this broker's) and the effective broker config. */
+  readonly dynamicConfig: DynamicBrokerConfig
   /** Every topic config with its effective value and source, given the topic's overrides. */
   describeTopicConfigs(overrides: Readonly<Record<string, string>>): DescribedConfig[]
   /** Every broker config with its value and source. */

@@ -21,6 +21,7 @@ import { LogManager } from '../storage/log-manager.js'
 import type { BrokerContext } from './broker-context.js'
 import { describeBrokerConfigs, type KafkaConfig } from './config/kafka-config.js'
 import { buildLogConfig, describeTopicConfigs, validateTopicConfigs } from './config/topic-config.js'
+import { DynamicBrokerConfig, isDynamicBrokerConfig } from './config/dynamic-broker-config.js'
 import { createKafkaApis } from './kafka-apis.js'
 import { ProducerIdManager } from './producer-id-manager.js'
 import { SocketServer } from './network/socket-server.js'
@@ -105,7 +106,13 @@ export class KafkaServer {
       await writeFileAtomically(join(dir, META_PROPERTIES), stringifyProperties({ version: '0', 'broker.id': String(c.brokerId), 'cluster.id': metadata.clusterId }))
     }
 
-    const logConfigFor = (overrides: Readonly<Record<string, string>>) => buildLogConfig(c, overrides)
+    // Topic configs read the effective broker config, so a dynamic broker config change reaches them.
+    const dynamicConfig = new DynamicBrokerConfig(
+      c,
+      { dynamicDefault: metadata.brokerConfigs(''), dynamicBroker: metadata.brokerConfigs(String(c.brokerId)) },
+      logger.child('DynamicBrokerConfig'),
+    )
+    const logConfigFor = (overrides: Readonly<Record<string, string>>) => buildLogConfig(dynamicConfig.current, overrides)
     this.#logManager = await LogManager.startup(
       {
         logDirs: c.logDirs,
@@ -133,7 +140,7 @@ export class KafkaServer {
       logManager: this.#logManager,
       replicaManager: this.#replicaManager,
       logConfigFor,
-      validateConfigs: (configs) => validateTopicConfigs(configs, c)?.message ?? null,
+      validateConfigs: (configs) => validateTopicConfigs(configs, dynamicConfig.current)?.message ?? null,
       logger: logger.child('TopicManager'),
     })
     await topics.loadAll()
@@ -174,7 +181,10 @@ export class KafkaServer {
         rack: c.brokerRack ?? null,
         autoCreateTopicsEnable: c.autoCreateTopicsEnable,
         deleteTopicEnable: c.deleteTopicEnable,
-        messageDownconversionEnable: c.logMessageDownconversionEnable,
+        // Dynamic (a topic config default), so read at each use.
+        get messageDownconversionEnable() {
+          return dynamicConfig.current.logMessageDownconversionEnable
+        },
         logDirs: c.logDirs,
         transactionMaxTimeoutMs: c.transactionMaxTimeoutMs,
       },
@@ -190,9 +200,10 @@ export class KafkaServer {
       producerIds: new ProducerIdManager(metadata),
       logger: logger.child('KafkaApis'),
       time: this.#time,
-      describeTopicConfigs: (overrides) => describeTopicConfigs(c, overrides),
-      describeBrokerConfigs: () => describeBrokerConfigs(c),
-      validateTopicConfigs: (overrides) => validateTopicConfigs(overrides, c)?.message ?? null,
+      dynamicConfig,
+      describeTopicConfigs: (overrides) => describeTopicConfigs(dynamicConfig.current, overrides, dynamicConfig.layers),
+      describeBrokerConfigs: () => describeBrokerConfigs(dynamicConfig.current, dynamicConfig.layers, isDynamicBrokerConfig),
+      validateTopicConfigs: (overrides) => validateTopicConfigs(overrides, dynamicConfig.current)?.message ?? null,
     }
     const apis = createKafkaApis(broker)
     this.#socketServer.enableRequestProcessing({

@@ -183,4 +183,22 @@ export class TopicManager {
       for (let p = 0; p < t.partitions; p++) this.#o.replicaManager.getPartition({ topic: name, partition: p })?.log.updateConfig(config)
     })
   }
+
+  /**
+   * Runs `change` (a dynamic broker config write) in this queue, then gives
+   * every topic's live logs their config built again, as Kafka's
+   * LogManager.reconfigureDefaultLogConfig does: topics without their own
+   * override take the new broker values at once. In the queue so a topic
+   * config change cannot apply a log config built from the old broker values
+   * after this one.
+   */
+  reconfigureDefaultLogConfig(change: () => Promise<void>): Promise<void> {
+    return this.#serial(async () => {
+      await change()
+      for (const t of this.#o.metadata.topics()) {
+        const config = this.#o.logConfigFor(t.configs)
+        for (let p = 0; p < t.partitions; p++) this.#o.replicaManager.getPartition({ topic: t.name, partition: p })?.log.updateConfig(config)
+      }
+    })
+  }
 }

@@ -42,3 +42,20 @@ test('concurrent changes are serialized and none is lost', async () => {
     await rm(dir, { recursive: true, force: true })
   }
 })
+
+test('dynamic broker configs: per resource name, replaced whole, removed when empty, kept across a reopen', async () => {
+  const dir = await tempDir()
+  try {
+    const store = await MetadataStore.open(dir)
+    assert.deepEqual(store.brokerConfigs(''), {})
+    await Promise.all([store.setBrokerConfigs('', { 'log.retention.ms': '1000', 'log.segment.bytes': '2048' }), store.setBrokerConfigs('0', { 'compression.type': 'lz4' })])
+    await store.setBrokerConfigs('', { 'log.segment.bytes': '4096' })
+    const reopened = await MetadataStore.open(dir)
+    assert.deepEqual(reopened.brokerConfigs(''), { 'log.segment.bytes': '4096' })
+    assert.deepEqual(reopened.brokerConfigs('0'), { 'compression.type': 'lz4' })
+    await reopened.setBrokerConfigs('0', {})
+    assert.deepEqual((await MetadataStore.open(dir)).brokerConfigs('0'), {})
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+})

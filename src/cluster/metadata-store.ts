@@ -1,7 +1,7 @@
 /**
  * The cluster's metadata in single-node mode: the cluster id, each topic's
- * id, partition count and config overrides, and the last producer id block
- * handed out. In a ZooKeeper cluster the same facts live in znodes
+ * id, partition count and config overrides, the last producer id block
+ * handed out, and the dynamic broker configs (cluster default and per broker). In a ZooKeeper cluster the same facts live in znodes
  * (/brokers/topics, /config/topics, /latest_producer_id_block); here they
  * live in one JSON file in the first log dir, written atomically (temp file,
  * fsync, rename, fsync the dir) so a crash leaves either the old or the new
@@ -37,6 +37,12 @@ interface StoredMetadata {
   topics: TopicMetadata[]
   /** Kafka's /latest_producer_id_block; absent until the first InitProducerId. */
   latestProducerIdBlock?: ProducerIdBlock
+  /**
+   * Dynamic broker configs (Kafka's /config/brokers/<id> and
+   * /config/brokers/<default> znodes): by resource name, "" for the
+   * cluster-wide default, else a broker id. Absent until the first change.
+   */
+  brokerConfigs?: Record<string, Record<string, string>>
 }
 
 export const METADATA_FILE = 'brook-cluster-metadata.json'
@@ -144,6 +150,21 @@ export class MetadataStore {
 
   setTopicConfigs(name: string, configs: Record<string, string>): Promise<TopicMetadata> {
     return this.#update(name, (t) => ({ ...t, configs: { ...configs } }))
+  }
+
+  /** The dynamic broker configs stored for `resourceName` ("" = cluster default, else a broker id). */
+  brokerConfigs(resourceName: string): Readonly<Record<string, string>> {
+    return this.#state.brokerConfigs?.[resourceName] ?? {}
+  }
+
+  /** Replaces the dynamic broker configs of `resourceName`; an empty set removes the entry. */
+  setBrokerConfigs(resourceName: string, configs: Readonly<Record<string, string>>): Promise<void> {
+    return this.#changeState((state) => {
+      const all = { ...state.brokerConfigs }
+      if (Object.keys(configs).length === 0) delete all[resourceName]
+      else all[resourceName] = { ...configs }
+      return { state: { ...state, brokerConfigs: all }, result: undefined }
+    })
   }
 
   #update(name: string, fn: (t: TopicMetadata) => TopicMetadata): Promise<TopicMetadata> {

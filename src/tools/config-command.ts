@@ -30,8 +30,8 @@
  *
  * Deviations: broker configs are changed with IncrementalAlterConfigs, where
  * Kafka 3.7's tool re-sends the broker's whole dynamic config set with the
- * legacy AlterConfigs (the same change; Brook's broker has no dynamic broker
- * configs yet, so both refuse to set any). Entity types users, clients, ips
+ * legacy AlterConfigs (the same change: the broker applies either to that
+ * level's dynamic set, and refuses a static key with the same message). Entity types users, clients, ips
  * and client-metrics (quotas, SCRAM credentials, client metrics) are refused
  * with one line until Brook's broker has them; `--zookeeper` likewise, until
  * Brook has a cluster mode.

@@ -261,7 +261,8 @@ describe('AlterConfigs', () => {
     assert.equal(await codes(t([['retention.ms', null]])), ErrorCode.INVALID_REQUEST)
     assert.equal(await codes(t([], 'missing')), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
     assert.equal(await codes(t([], '')), ErrorCode.INVALID_REQUEST)
-    assert.equal(await codes(t([['log.retention.ms', '1']], '0', BROKER)), ErrorCode.INVALID_CONFIG)
+    // A static broker key (dynamic ones: dynamic-broker-configs.test.ts).
+    assert.equal(await codes(t([['log.cleaner.threads', '2']], '0', BROKER)), ErrorCode.INVALID_CONFIG)
     assert.equal(await codes(t([], '0', BROKER)), ErrorCode.NONE)
     assert.equal(await codes(t([['log.retention.ms', '1']], '3', BROKER)), ErrorCode.INVALID_REQUEST)
     assert.equal(await codes(t([['root', 'DEBUG']], '0', BROKER_LOGGER)), ErrorCode.INVALID_REQUEST)
@@ -290,7 +291,7 @@ describe('AlterConfigs', () => {
     assert.equal(await inc([['retention.ms', SET, null]]), ErrorCode.INVALID_REQUEST)
     assert.equal(await inc([['retention.ms', 9, '1']]), ErrorCode.INVALID_REQUEST)
     assert.equal(await inc([], { name: 'missing' }), ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-    assert.equal(await inc([['log.retention.ms', SET, '1']], { name: '0', type: BROKER }), ErrorCode.INVALID_CONFIG)
+    assert.equal(await inc([['log.cleaner.threads', SET, '2']], { name: '0', type: BROKER }), ErrorCode.INVALID_CONFIG)
     assert.equal(await inc([['log.retention.ms', DELETE, null]], { name: '', type: BROKER }), ErrorCode.NONE)
     assert.equal(await inc([['log.retention.ms', SET, '1']], { name: '2', type: BROKER }), ErrorCode.INVALID_REQUEST)
     assert.equal(await inc([['kafka.server', SET, 'DEBUG']], { name: '0', type: BROKER_LOGGER }), ErrorCode.INVALID_CONFIG)

@@ -102,7 +102,7 @@ test("a request the broker refuses: Kafka's two lines on stderr, exit 1", async 
   assert.deepEqual(await configs(...badValue), requestFailed(badValue, 'org.apache.kafka.common.errors.InvalidConfigurationException: Invalid value -5 for configuration retention.ms: Value must be at least -1'))
 })
 
-test('a broker: no dynamic configs; --all lists server.properties and defaults with their synonyms; the defaults entity', async () => {
+test('a broker: no dynamic configs set yet; --all lists server.properties and defaults with their synonyms; the defaults entity', async () => {
   assert.deepEqual(await configs('--describe', '--broker', '0'), ok('Dynamic configs for broker 0 are:'))
   assert.deepEqual(await configs('--describe', '--entity-type', 'brokers', '--entity-name', '0'), ok('Dynamic configs for broker 0 are:'))
   assert.deepEqual(await configs('--describe', '--broker-defaults'), ok('Default configs for brokers in the cluster are:'))
@@ -125,17 +125,42 @@ test('a broker: no dynamic configs; --all lists server.properties and defaults w
   assert.deepEqual(names, [...names].sort())
 })
 
-test("altering a broker: Brook's broker has no dynamic configs, so setting one is refused and there is none to delete", async () => {
-  const set = ['--alter', '--broker', '0', '--add-config', 'log.cleaner.threads=2']
+test('altering a broker: the cluster default and broker 0 take dynamic keys, described with their synonyms; a static key is refused', async () => {
   assert.deepEqual(
-    await configs(...set),
-    requestFailed(
-      set,
-      "org.apache.kafka.common.errors.InvalidConfigurationException: Invalid config value for resource ConfigResource(type=BROKER, name='0'): Cannot update these configs dynamically: Set(log.cleaner.threads) (Brook has no dynamic broker configs yet)",
+    await configs('--alter', '--entity-type', 'brokers', '--entity-default', '--add-config', 'log.retention.ms=3600000'),
+    ok('Completed updating default config for brokers in the cluster.'),
+  )
+  const defaultLine = '  log.retention.ms=3600000 sensitive=false synonyms={DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.ms=3600000, DEFAULT_CONFIG:log.retention.hours=168}'
+  assert.deepEqual(await configs('--describe', '--entity-type', 'brokers', '--entity-default'), ok('Default configs for brokers in the cluster are:', defaultLine))
+  // Broker 0 lists only what is set for it (none yet).
+  assert.deepEqual(await configs('--describe', '--entity-type', 'brokers', '--entity-name', '0'), ok('Dynamic configs for broker 0 are:'))
+
+  assert.deepEqual(await configs('--alter', '--entity-type', 'brokers', '--entity-name', '0', '--add-config', 'log.retention.ms=7200000'), ok('Completed updating config for broker 0.'))
+  assert.deepEqual(
+    await configs('--describe', '--entity-type', 'brokers', '--entity-name', '0'),
+    ok(
+      'Dynamic configs for broker 0 are:',
+      '  log.retention.ms=7200000 sensitive=false synonyms={DYNAMIC_BROKER_CONFIG:log.retention.ms=7200000, DYNAMIC_DEFAULT_BROKER_CONFIG:log.retention.ms=3600000, DEFAULT_CONFIG:log.retention.hours=168}',
     ),
   )
+  assert.deepEqual(await configs('--describe', '--entity-type', 'brokers', '--entity-default'), ok('Default configs for brokers in the cluster are:', defaultLine))
+
+  for (const [entity, name] of [[['--broker', '0'], '0'], [['--entity-type', 'brokers', '--entity-default'], '']] as const) {
+    const set = ['--alter', ...entity, '--add-config', 'log.cleaner.threads=2']
+    assert.deepEqual(
+      await configs(...set),
+      requestFailed(
+        set,
+        `org.apache.kafka.common.errors.InvalidConfigurationException: Invalid config value for resource ConfigResource(type=BROKER, name='${name}'): Cannot update these configs dynamically: Set(log.cleaner.threads)`,
+      ),
+    )
+  }
   assert.deepEqual(await configs('--alter', '--broker', '0', '--delete-config', 'log.cleaner.threads'), { code: 1, stdout: '', stderr: 'Error: Invalid config(s): log.cleaner.threads\n' })
-  assert.deepEqual(await configs('--alter', '--broker-defaults', '--delete-config', 'log.cleaner.threads'), { code: 1, stdout: '', stderr: 'Error: Invalid config(s): log.cleaner.threads\n' })
+
+  // Deleted again: both levels empty.
+  assert.deepEqual(await configs('--alter', '--broker', '0', '--delete-config', 'log.retention.ms'), ok('Completed updating config for broker 0.'))
+  assert.deepEqual(await configs('--alter', '--broker-defaults', '--delete-config', 'log.retention.ms'), ok('Completed updating default config for brokers in the cluster.'))
+  assert.deepEqual(await configs('--describe', '--entity-type', 'brokers'), ok('Dynamic configs for broker 0 are:', 'Default configs for brokers in the cluster are:'))
 })
 
 test('entity types Brook has no configs for (users, clients, ips, client-metrics), and --zookeeper: one line, exit 1', async () => {

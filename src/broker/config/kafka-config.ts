@@ -496,15 +496,40 @@ export function brokerConfigSynonyms(name: string): readonly string[] {
 }
 
 /**
- * Synonym entries for broker keys `names` as Kafka's ConfigHelper lists
- * them: each key set in the file (STATIC_BROKER_CONFIG), then each key's
- * non-null default (DEFAULT_CONFIG). Brook has no dynamic broker configs.
+ * Where a broker key's value can come from, highest priority first, as
+ * Kafka's DynamicBrokerConfig keeps them: the per-broker dynamic configs,
+ * the cluster-wide dynamic defaults, then server.properties (and the
+ * command line's overrides).
  */
-export function staticBrokerSynonyms(names: readonly string[], originals: Readonly<Record<string, string>>, isSensitive: boolean): DescribedConfigSynonym[] {
+export interface BrokerConfigLayers {
+  readonly dynamicBroker: Readonly<Record<string, string>>
+  readonly dynamicDefault: Readonly<Record<string, string>>
+  readonly static: Readonly<Record<string, string>>
+}
+
+/** Layers with no dynamic configs: only the file's keys. */
+export function staticLayers(originals: Readonly<Record<string, string>>): BrokerConfigLayers {
+  return { dynamicBroker: {}, dynamicDefault: {}, static: originals }
+}
+
+/**
+ * Synonym entries for broker keys `names` as Kafka's ConfigHelper lists
+ * them (DynamicBrokerConfig order): each key set per broker
+ * (DYNAMIC_BROKER_CONFIG), then each key set as the cluster default
+ * (DYNAMIC_DEFAULT_BROKER_CONFIG), then each key set in the file
+ * (STATIC_BROKER_CONFIG), then each key's non-null default (DEFAULT_CONFIG).
+ * `perBroker` false leaves out the per-broker level (describing the "" resource).
+ */
+export function brokerSynonyms(names: readonly string[], layers: BrokerConfigLayers, isSensitive: boolean, perBroker = true): DescribedConfigSynonym[] {
   const out: DescribedConfigSynonym[] = []
-  for (const name of names) {
-    if (Object.hasOwn(originals, name)) out.push(synonymEntry(name, isSensitive ? null : originals[name]!, 'STATIC_BROKER_CONFIG'))
+  const add = (map: Readonly<Record<string, string>>, source: ConfigSource) => {
+    for (const name of names) {
+      if (Object.hasOwn(map, name)) out.push(synonymEntry(name, isSensitive ? null : map[name]!, source))
+    }
   }
+  if (perBroker) add(layers.dynamicBroker, 'DYNAMIC_BROKER_CONFIG')
+  add(layers.dynamicDefault, 'DYNAMIC_DEFAULT_BROKER_CONFIG')
+  add(layers.static, 'STATIC_BROKER_CONFIG')
   for (const name of names) {
     const key = BROKER_CONFIG_DEF.key(name)
     if (key !== undefined && key.defaultValue !== null && !key.required) {
@@ -516,19 +541,24 @@ export function staticBrokerSynonyms(names: readonly string[], originals: Readon
 
 /**
  * DescribeConfigs for this broker (resource type BROKER, name = broker id):
- * every key, its value as Kafka prints it, where it came from and its
- * synonyms. All broker keys are read-only: Brook has no dynamic broker configs.
+ * every key, its effective value as Kafka prints it, where it came from and
+ * its synonyms. `isDynamic` keys (DynamicBrokerConfig's) are not read-only.
+ * `config` is the effective config (dynamic layers applied).
  */
-export function describeBrokerConfigs(config: KafkaConfig, originals: Readonly<Record<string, string>> = config.originals): DescribedConfig[] {
-  const raw = BROKER_CONFIG_DEF.parse(originals).byName as Readonly<Record<string, unknown>>
+export function describeBrokerConfigs(
+  config: KafkaConfig,
+  layers: BrokerConfigLayers = staticLayers(config.originals),
+  isDynamic: (name: string) => boolean = () => false,
+): DescribedConfig[] {
+  const raw = BROKER_CONFIG_DEF.parse(config.originals).byName as Readonly<Record<string, unknown>>
   return BROKER_CONFIG_DEF.keys().map((key) => {
     const value = key.name === 'broker.id' ? config.brokerId : key.name === 'node.id' ? config.nodeId : raw[key.name]
     const isSensitive = key.type === 'password'
     // Kafka drops the higher-priority synonyms before the described key itself.
-    const all = staticBrokerSynonyms(brokerConfigSynonyms(key.name), originals, isSensitive)
+    const all = brokerSynonyms(brokerConfigSynonyms(key.name), layers, isSensitive)
     const first = all.findIndex((s) => s.name === key.name)
     const synonyms = first < 0 ? [] : all.slice(first)
-    return describedEntry(key, isSensitive ? null : formatConfigValue(value, key.type), synonyms, key.readOnly ?? true)
+    return describedEntry(key, isSensitive ? null : formatConfigValue(value, key.type), synonyms, key.readOnly ?? !isDynamic(key.name))
   })
 }
 

@@ -38,8 +38,10 @@ import {
   describedEntry,
   LEGACY_RECORD_OVERHEAD_V0,
   SEGMENT_MIN_NOTE,
-  staticBrokerSynonyms,
+  brokerSynonyms,
+  staticLayers,
   synonymEntry,
+  type BrokerConfigLayers,
   type DescribedConfig,
   type DescribedConfigSynonym,
   type KafkaConfig,
@@ -246,10 +248,12 @@ export function validateTopicConfigs(overrides: Readonly<Record<string, string>>
 /**
  * DescribeConfigs for a topic: every topic key with its effective value and
  * where it came from: DYNAMIC_TOPIC_CONFIG (the topic's override),
- * STATIC_BROKER_CONFIG (a broker synonym set in server.properties) or
- * DEFAULT_CONFIG. Synonyms list, highest priority first, the override, the
- * broker keys set in the file, then the broker keys' defaults, as Kafka's
- * ConfigHelper does.
+ * DYNAMIC_BROKER_CONFIG / DYNAMIC_DEFAULT_BROKER_CONFIG (a broker synonym set
+ * dynamically for this broker / the cluster), STATIC_BROKER_CONFIG (a broker
+ * synonym set in server.properties) or DEFAULT_CONFIG. Synonyms list, highest
+ * priority first, the override, then the broker keys by level (see
+ * brokerSynonyms), as Kafka's ConfigHelper does. `broker` is the effective
+ * broker config (dynamic layers applied).
  *
  * Deviation: Kafka lists a topic key's broker synonyms only from its first
  * (highest-priority) synonym onwards and drops them all when that one is
@@ -257,13 +261,17 @@ export function validateTopicConfigs(overrides: Readonly<Record<string, string>>
  * retention.ms=86400000 as DEFAULT_CONFIG with no synonyms. Brook reports
  * STATIC_BROKER_CONFIG with log.retention.hours as the synonym that supplied it.
  */
-export function describeTopicConfigs(broker: KafkaConfig, overrides: Readonly<Record<string, string>>): DescribedConfig[] {
+export function describeTopicConfigs(
+  broker: KafkaConfig,
+  overrides: Readonly<Record<string, string>>,
+  layers: BrokerConfigLayers = staticLayers(broker.originals),
+): DescribedConfig[] {
   const byName = mergedByName(broker, overrides)
   return TOPIC_CONFIG_DEF.keys().map((key) => {
     const value = formatConfigValue(byName[key.name], key.type)
     const synonyms: DescribedConfigSynonym[] = []
     if (Object.hasOwn(overrides, key.name)) synonyms.push(synonymEntry(key.name, value, 'DYNAMIC_TOPIC_CONFIG'))
-    synonyms.push(...staticBrokerSynonyms(topicConfigSynonyms(key.name), broker.originals, false))
+    synonyms.push(...brokerSynonyms(topicConfigSynonyms(key.name), layers, false))
     return describedEntry(key, value, synonyms, key.readOnly ?? false)
   })
 }

@@ -9,10 +9,13 @@
  * - a key named twice in one resource, or a null value: INVALID_REQUEST;
  * - TOPIC "": INVALID_REQUEST; unknown topic: UNKNOWN_TOPIC_OR_PARTITION;
  *   an unknown key or bad value: INVALID_CONFIG;
- * - BROKER named neither "" nor this broker's id: INVALID_REQUEST. Brook has
- *   no dynamic broker configs yet, so every broker key is what Kafka calls a
- *   static one, and setting it is INVALID_CONFIG "Cannot update these configs
- *   dynamically" (an empty set succeeds: there is nothing to clear);
+ * - BROKER named neither "" nor this broker's id: INVALID_REQUEST. Named ""
+ *   (cluster-wide default) or the id (this broker), the configs replace that
+ *   level's whole dynamic set (DynamicBrokerConfig, see
+ *   config/dynamic-broker-config.ts); a key that is not dynamic is
+ *   INVALID_CONFIG "Cannot update these configs dynamically: Set(k)", a bad
+ *   value INVALID_CONFIG naming the key. Every log then takes the new
+ *   broker values where its topic has no override;
  * - any other type (BROKER_LOGGER included, as in Kafka): INVALID_REQUEST.
  *
  * The helpers below are shared with IncrementalAlterConfigs.
@@ -20,7 +23,7 @@
 import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
-import { isKafkaError } from '../../protocol/kafka-error.js'
+import { isKafkaError, KafkaError } from '../../protocol/kafka-error.js'
 import type { AlterConfigsRequest, AlterConfigsResponse } from '../../protocol/messages/alter-configs.js'
 import { ConfigResourceType } from './describe-configs.js'
 
@@ -59,7 +62,8 @@ async function alterResource(broker: BrokerContext, type: number, name: string, 
       return applyTopicConfigs(broker, name, Object.fromEntries(configs.map((c) => [c.name, c.value!])), validateOnly)
     }
     case ConfigResourceType.BROKER:
-      return checkBrokerName(broker, name) ?? refuseBrokerConfigs(name, configs.map((c) => c.name))
+      // Legacy AlterConfigs replaces the level's whole set (keys left out are removed), as Kafka.
+      return checkBrokerName(broker, name) ?? applyBrokerConfigs(broker, name, Object.fromEntries(configs.map((c) => [c.name, c.value!])), validateOnly)
     default:
       return invalidRequest(`AlterConfigs is only supported for topics and brokers, but resource type is ${TYPE_NAMES[type] ?? type}`)
   }
@@ -117,12 +121,44 @@ export function checkNodeId(broker: BrokerContext, name: string): ApiError | nul
   return null
 }
 
-/** Brook has no dynamic broker configs: setting any key is Kafka's answer for a static one. */
-export function refuseBrokerConfigs(name: string, keys: readonly string[]): ApiError {
-  if (keys.length === 0) return NO_ERROR
-  return {
+/**
+ * Validates `configs` as the whole new dynamic config set of BROKER resource
+ * `name` ("" = cluster default, else this broker's id) and, unless
+ * validateOnly, stores it and reconfigures every log (DynamicBrokerConfig).
+ * A non-dynamic key or a bad value is INVALID_CONFIG with Kafka's
+ * "Invalid config value for resource ...: <problem>". `update`, when given,
+ * recomputes the set from the one current at write time (inside the queue).
+ */
+export async function applyBrokerConfigs(
+  broker: BrokerContext,
+  name: string,
+  configs: Record<string, string>,
+  validateOnly: boolean,
+  update?: (current: Readonly<Record<string, string>>) => Record<string, string>,
+): Promise<ApiError> {
+  const invalidConfig = (problem: string): ApiError => ({
     errorCode: ErrorCode.INVALID_CONFIG,
-    errorMessage: `Invalid config value for resource ${resourceLabel(ConfigResourceType.BROKER, name)}: Cannot update these configs dynamically: Set(${keys.join(', ')}) (Brook has no dynamic broker configs yet)`,
+    errorMessage: `Invalid config value for resource ${resourceLabel(ConfigResourceType.BROKER, name)}: ${problem}`,
+  })
+  const dynamic = broker.dynamicConfig
+  const problem = dynamic.validate(name, configs)
+  if (problem) return invalidConfig(problem)
+  if (validateOnly) return NO_ERROR
+  try {
+    await broker.topics.reconfigureDefaultLogConfig(async () => {
+      const next = update ? update(dynamic.configs(name)) : configs
+      const again = dynamic.validate(name, next)
+      if (again) throw new KafkaError(ErrorCode.INVALID_CONFIG, { errorMessage: invalidConfig(again).errorMessage })
+      await broker.metadata.setBrokerConfigs(name, next)
+      dynamic.update(name, next)
+      const what = name === '' ? 'the cluster default' : `broker ${name}`
+      broker.logger.info(`Updating dynamic broker configs of ${what}: ${Object.entries(next).map(([k, v]) => `${k}=${v}`).join(',')}`)
+    })
+    return NO_ERROR
+  } catch (e) {
+    if (isKafkaError(e)) return { errorCode: e.errorCode, errorMessage: e.errorMessage ?? null }
+    broker.logger.error(`AlterConfigs failed for broker resource '${name}'`, { error: e })
+    return { errorCode: ErrorCode.UNKNOWN_SERVER_ERROR, errorMessage: null }
   }
 }
 

@@ -3,13 +3,14 @@
  *
  * Resource types, as Kafka's ConfigHelper.describeConfigs:
  * - TOPIC (2): every topic config with its effective value and source
- *   (the topic's override, a broker synonym from server.properties, or the
- *   default). An invalid name is INVALID_TOPIC_EXCEPTION, an unknown topic
+ *   (the topic's override, a broker synonym set dynamically for this broker
+ *   or the cluster, or in server.properties, or the default). An invalid name is INVALID_TOPIC_EXCEPTION, an unknown topic
  *   UNKNOWN_TOPIC_OR_PARTITION.
- * - BROKER (4): named by this broker's id, every broker config; named ""
- *   (the cluster-wide dynamic defaults) an empty list, as Brook has no
- *   dynamic broker configs; another id, or a name that is not a number,
- *   INVALID_REQUEST.
+ * - BROKER (4): named by this broker's id, every broker config with its
+ *   effective value (dynamic configs applied; the dynamic keys not
+ *   read-only); named "" only the cluster-wide dynamic defaults
+ *   (DYNAMIC_DEFAULT_BROKER_CONFIG); another id, or a name that is not a
+ *   number, INVALID_REQUEST.
  * - BROKER_LOGGER (8): "" or another id is INVALID_REQUEST; this broker's
  *   id an empty list (deviation: Kafka lists its log4j loggers; Brook's
  *   loggers have no per-name levels to show).
@@ -23,7 +24,8 @@
  */
 import type { BrokerContext } from '../broker-context.js'
 import type { RequestContext } from '../network/request-context.js'
-import type { DescribedConfig } from '../config/kafka-config.js'
+import { BROKER_CONFIG_DEF, brokerConfigSynonyms, brokerSynonyms, describedEntry, type DescribedConfig } from '../config/kafka-config.js'
+import { isDynamicBrokerConfig } from '../config/dynamic-broker-config.js'
 import { topicNameError } from '../../common/topic-partition.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type {
@@ -63,7 +65,7 @@ function describe(broker: BrokerContext, resource: DescribeConfigsRequestResourc
       return broker.describeTopicConfigs(topic.configs)
     }
     case ConfigResourceType.BROKER: {
-      if (name === '') return []
+      if (name === '') return describeDynamicDefaults(broker)
       const id = brokerIdOf(name)
       if (typeof id !== 'number') return id
       if (id !== broker.settings.brokerId) return invalid(`Unexpected broker id, expected ${broker.settings.brokerId} or empty string, but received ${name}`)
@@ -79,6 +81,23 @@ function describe(broker: BrokerContext, resource: DescribeConfigsRequestResourc
     default:
       return invalid(`Unsupported resource type: ${resource.resourceType}`)
   }
+}
+
+/**
+ * The "" BROKER resource: only the keys set as cluster-wide defaults, each
+ * with that value and its synonyms without the per-broker level, as Kafka's
+ * ConfigHelper (createBrokerConfigEntry(perBrokerConfig = false)).
+ */
+function describeDynamicDefaults(broker: BrokerContext): DescribedConfig[] {
+  const dynamic = broker.dynamicConfig
+  return Object.entries(dynamic.configs(''))
+    .filter(([name]) => BROKER_CONFIG_DEF.has(name))
+    .map(([name, value]) => {
+      const key = BROKER_CONFIG_DEF.key(name)!
+      const all = brokerSynonyms(brokerConfigSynonyms(name), dynamic.layers, key.type === 'password', false)
+      const first = all.findIndex((s) => s.name === name)
+      return describedEntry(key, key.type === 'password' ? null : value, first < 0 ? [] : all.slice(first), !isDynamicBrokerConfig(name))
+    })
 }
 
 /** Kafka's resourceNameToBrokerId: Java's Integer.parseInt, which takes an optional sign and digits. */

@@ -12,8 +12,10 @@
  * - APPEND/SUBTRACT on a key that is not a LIST: INVALID_CONFIG;
  * - TOPIC "" INVALID_REQUEST, unknown topic UNKNOWN_TOPIC_OR_PARTITION,
  *   unknown key or bad value INVALID_CONFIG;
- * - BROKER: as AlterConfigs (no dynamic broker configs: INVALID_CONFIG for
- *   anything but DELETE, which has nothing to remove and succeeds);
+ * - BROKER "" (cluster default) or this broker's id: the operations apply to
+ *   that level's dynamic broker configs (APPEND/SUBTRACT start from the
+ *   level's value, else the key's default), then as AlterConfigs: only
+ *   dynamic keys, values of the key's type (INVALID_CONFIG otherwise);
  * - BROKER_LOGGER: named by this broker's id (else INVALID_REQUEST); every
  *   logger is unknown (DescribeConfigs lists none), so any change is
  *   INVALID_CONFIG "Logger <name> does not exist!";
@@ -28,6 +30,7 @@ import type { BrokerContext } from '../broker-context.js'
 import { KafkaError } from '../../protocol/kafka-error.js'
 import type { RequestContext } from '../network/request-context.js'
 import { TOPIC_CONFIG_DEF } from '../config/topic-config.js'
+import { BROKER_CONFIG_DEF } from '../config/kafka-config.js'
 import { formatConfigValue } from '../../common/config-def.js'
 import { ErrorCode } from '../../protocol/error-codes.js'
 import type {
@@ -45,7 +48,7 @@ import {
   alterEachResource,
   invalidRequest,
   NO_ERROR,
-  refuseBrokerConfigs,
+  applyBrokerConfigs,
   type ApiError,
 } from './alter-configs.js'
 
@@ -69,18 +72,28 @@ async function alterResource(broker: BrokerContext, type: number, name: string, 
     case ConfigResourceType.TOPIC: {
       const topicError = checkTopic(broker, name)
       if (topicError) return topicError
-      const next = applyOps(broker.metadata.topic(name)!.configs, ops)
+      const next = applyOps(broker.metadata.topic(name)!.configs, ops, TOPIC_CONFIG_DEF)
       if ('error' in next) return next.error
       // Re-applied to the overrides current when the write runs, so concurrent changes compose.
       const update = (current: Readonly<Record<string, string>>) => {
-        const again = applyOps(current, ops)
+        const again = applyOps(current, ops, TOPIC_CONFIG_DEF)
         if ('error' in again) throw new KafkaError(again.error.errorCode, { errorMessage: again.error.errorMessage })
         return again.overrides
       }
       return applyTopicConfigs(broker, name, next.overrides, validateOnly, update)
     }
-    case ConfigResourceType.BROKER:
-      return checkBrokerName(broker, name) ?? refuseBrokerConfigs(name, ops.filter((o) => o.configOperation !== AlterConfigOp.DELETE).map((o) => o.name))
+    case ConfigResourceType.BROKER: {
+      const nameError = checkBrokerName(broker, name)
+      if (nameError) return nameError
+      const next = applyOps(broker.dynamicConfig.configs(name), ops, BROKER_CONFIG_DEF)
+      if ('error' in next) return next.error
+      const update = (current: Readonly<Record<string, string>>) => {
+        const again = applyOps(current, ops, BROKER_CONFIG_DEF)
+        if ('error' in again) throw new KafkaError(again.error.errorCode, { errorMessage: again.error.errorMessage })
+        return again.overrides
+      }
+      return applyBrokerConfigs(broker, name, next.overrides, validateOnly, update)
+    }
     case ConfigResourceType.BROKER_LOGGER: {
       const idError = checkNodeId(broker, name)
       if (idError) return idError
@@ -91,8 +104,16 @@ async function alterResource(broker: BrokerContext, type: number, name: string, 
   }
 }
 
-/** The topic's override set after the operations, or INVALID_CONFIG for APPEND/SUBTRACT on a non-list key. */
-function applyOps(current: Readonly<Record<string, string>>, ops: IncrementalAlterConfigsRequestAlterableConfig[]): { overrides: Record<string, string> } | { error: ApiError } {
+/**
+ * The topic's override set (or the broker level's dynamic set) after the
+ * operations, or INVALID_CONFIG for APPEND/SUBTRACT on a key that is not a
+ * LIST in `def`.
+ */
+function applyOps(
+  current: Readonly<Record<string, string>>,
+  ops: IncrementalAlterConfigsRequestAlterableConfig[],
+  def: { key(name: string): { type: string; defaultValue: unknown } | undefined },
+): { overrides: Record<string, string> } | { error: ApiError } {
   const next: Record<string, string> = { ...current }
   for (const op of ops) {
     switch (op.configOperation) {
@@ -103,7 +124,7 @@ function applyOps(current: Readonly<Record<string, string>>, ops: IncrementalAlt
         delete next[op.name]
         break
       default: {
-        const key = TOPIC_CONFIG_DEF.key(op.name)
+        const key = def.key(op.name)
         const verb = op.configOperation === AlterConfigOp.APPEND ? 'append' : 'subtract'
         if (key?.type !== 'list') return { error: { errorCode: ErrorCode.INVALID_CONFIG, errorMessage: `Config value ${verb} is not allowed for config key: ${op.name}` } }
         const items = (s: string | null | undefined) => (s ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '')

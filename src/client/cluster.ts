@@ -50,7 +50,6 @@ export function parseHostPort(s: string): { host: string; port: number } {
 
 export class Cluster {
   readonly #opts: Required<Omit<ClusterOptions, 'tls' | 'authenticate'>> & Pick<ClusterOptions, 'tls' | 'authenticate'>
-  readonly #bootstrap: { host: string; port: number }[]
   readonly #brokers = new Map<number, BrokerSlot>()
   readonly #bootstrapSlots: BrokerSlot[]
   #topics = new Map<string, PartitionInfo[]>()
@@ -75,20 +74,23 @@ export class Cluster {
       ...opts,
     }
     // Entries may themselves be comma-separated lists, as bootstrap.servers is written in a properties file.
-    this.#bootstrap = opts.bootstrapServers.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '').map(parseHostPort)
-    this.#bootstrapSlots = this.#bootstrap.map((b) => ({ ...b, failures: 0, nextAttemptAt: 0 }))
+    this.#bootstrapSlots = opts.bootstrapServers
+      .flatMap((s) => s.split(','))
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .map((s) => ({ ...parseHostPort(s), failures: 0, nextAttemptAt: 0 }))
   }
 
   get clientId(): string {
     return this.#opts.clientId
   }
 
-  /** The partitions of a topic (fetching metadata if unknown or stale); creates it where the broker auto-creates. */
   /** The partitions of a topic if known and fresh, without waiting (the producer's fast path). */
   cachedPartitions(topic: string): PartitionInfo[] | undefined {
     return Date.now() - this.#fetchedAtMs > this.#opts.metadataMaxAgeMs ? undefined : this.#topics.get(topic)
   }
 
+  /** The partitions of a topic (fetching metadata if unknown or stale); creates it where the broker auto-creates. */
   async partitions(topic: string): Promise<PartitionInfo[]> {
     if (!this.#topics.has(topic) || Date.now() - this.#fetchedAtMs > this.#opts.metadataMaxAgeMs) await this.refresh([topic])
     const p = this.#topics.get(topic)

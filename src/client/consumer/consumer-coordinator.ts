@@ -400,80 +400,79 @@ export class ConsumerCoordinator {
     if (offsets.length === 0) return
     const topics = new Map<string, OffsetToCommit[]>()
     for (const o of offsets) topics.set(o.tp.topic, [...(topics.get(o.tp.topic) ?? []), o])
-    const deadline = Date.now() + this.#opts.requestTimeoutMs
-    for (;;) {
+    const { code, detail } = await this.#offsetsRequest(ErrorCode.REQUEST_TIMED_OUT, async (c) => {
+      const res = await c.request(OffsetCommitApi, {
+        ...OffsetCommitApi.request.create(),
+        groupId: this.#opts.groupId,
+        generationIdOrMemberEpoch: member ? this.generationId : -1,
+        memberId: member ? this.memberId : '',
+        groupInstanceId: member ? this.#opts.groupInstanceId : null,
+        retentionTimeMs: -1n,
+        topics: [...topics].map(([name, list]) => ({ name, partitions: list.map((o) => ({ partitionIndex: o.tp.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: o.leaderEpoch, commitTimestamp: -1n, committedMetadata: o.metadata })) })),
+      })
       let code: number = ErrorCode.NONE
       let detail = ''
-      try {
-        const c = await this.#coordinator()
-        const res = await c.request(OffsetCommitApi, {
-          ...OffsetCommitApi.request.create(),
-          groupId: this.#opts.groupId,
-          generationIdOrMemberEpoch: member ? this.generationId : -1,
-          memberId: member ? this.memberId : '',
-          groupInstanceId: member ? this.#opts.groupInstanceId : null,
-          retentionTimeMs: -1n,
-          topics: [...topics].map(([name, list]) => ({ name, partitions: list.map((o) => ({ partitionIndex: o.tp.partition, committedOffset: BigInt(o.offset), committedLeaderEpoch: o.leaderEpoch, commitTimestamp: -1n, committedMetadata: o.metadata })) })),
-        })
-        for (const t of res.topics)
-          for (const p of t.partitions)
-            if (p.errorCode !== ErrorCode.NONE && code === ErrorCode.NONE) {
-              code = p.errorCode
-              detail = `${t.name}-${p.partitionIndex}`
-            }
-      } catch (e) {
-        if (!(e instanceof KafkaClientError && e.retriable) || Date.now() > deadline) throw e
-        this.#cluster.forgetCoordinator(this.#opts.groupId)
-        await sleep(this.#opts.retryBackoffMs)
-        continue
-      }
-      if (code === ErrorCode.NONE) return
-      if ((COORDINATOR_MOVED.has(code) || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || code === ErrorCode.REQUEST_TIMED_OUT) && Date.now() < deadline) {
-        if (COORDINATOR_MOVED.has(code)) this.#cluster.forgetCoordinator(this.#opts.groupId)
-        await sleep(this.#opts.retryBackoffMs)
-        continue
-      }
-      if (code === ErrorCode.ILLEGAL_GENERATION || code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.REBALANCE_IN_PROGRESS) {
-        if (code !== ErrorCode.REBALANCE_IN_PROGRESS) this.requestRejoin()
-        throw new KafkaProtocolError(code, `commit failed: the group rebalanced and ${detail} may belong to another member now`)
-      }
-      throw new KafkaProtocolError(code, `OffsetCommit ${detail}`)
+      for (const t of res.topics)
+        for (const p of t.partitions)
+          if (p.errorCode !== ErrorCode.NONE && code === ErrorCode.NONE) {
+            code = p.errorCode
+            detail = `${t.name}-${p.partitionIndex}`
+          }
+      return { code, detail, value: undefined }
+    })
+    if (code === ErrorCode.NONE) return
+    if (code === ErrorCode.ILLEGAL_GENERATION || code === ErrorCode.UNKNOWN_MEMBER_ID || code === ErrorCode.REBALANCE_IN_PROGRESS) {
+      if (code !== ErrorCode.REBALANCE_IN_PROGRESS) this.requestRejoin()
+      throw new KafkaProtocolError(code, `commit failed: the group rebalanced and ${detail} may belong to another member now`)
     }
+    throw new KafkaProtocolError(code, `OffsetCommit ${detail}`)
   }
 
   /** The group's committed offsets for these partitions (null: none committed). */
   async committed(tps: TopicPartition[]): Promise<Map<string, { offset: number | null; metadata: string }>> {
     const topics = new Map<string, number[]>()
     for (const tp of tps) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition])
+    const { code, value } = await this.#offsetsRequest(ErrorCode.UNSTABLE_OFFSET_COMMIT, async (c) => {
+      // requireStable (v7+): wait for offsets still being committed by a transaction.
+      // v8 moved to a list of groups; v7 has all this needs, and every broker from Kafka 2.5 to 4.x has it.
+      const version = Math.min(7, c.versionFor(OffsetFetchApi))
+      const res = await c.send(OffsetFetchApi, version, { ...OffsetFetchApi.request.create(), groupId: this.#opts.groupId, topics: [...topics].map(([name, partitionIndexes]) => ({ name, partitionIndexes })), requireStable: version >= 7 })
+      let code = res.errorCode
+      const out = new Map<string, { offset: number | null; metadata: string }>()
+      for (const t of res.topics)
+        for (const p of t.partitions) {
+          if (p.errorCode !== ErrorCode.NONE && code === ErrorCode.NONE) code = p.errorCode
+          out.set(tpKey({ topic: t.name, partition: p.partitionIndex }), { offset: p.committedOffset < 0n ? null : Number(p.committedOffset), metadata: p.metadata ?? '' })
+        }
+      return { code, detail: '', value: out }
+    })
+    if (code === ErrorCode.NONE) return value
+    throw new KafkaProtocolError(code, `OffsetFetch (group ${this.#opts.groupId})`)
+  }
+
+  /**
+   * Sends an offsets request to the coordinator until it answers without an
+   * error or with one a retry cannot fix, within request.timeout.ms: a broken
+   * connection, a moved or loading coordinator, and `alsoRetry` are tried
+   * again after retry.backoff.ms. Resolves with the answer's first error code
+   * (NONE on success) and what `attempt` read from it.
+   */
+  async #offsetsRequest<T>(alsoRetry: number, attempt: (c: BrokerConnection) => Promise<{ code: number; detail: string; value: T }>): Promise<{ code: number; detail: string; value: T }> {
     const deadline = Date.now() + this.#opts.requestTimeoutMs
     for (;;) {
-      let code: number
-      const out = new Map<string, { offset: number | null; metadata: string }>()
+      let r: { code: number; detail: string; value: T }
       try {
-        const c = await this.#coordinator()
-        // requireStable (v7+): wait for offsets still being committed by a transaction.
-        // v8 moved to a list of groups; v7 has all this needs, and every broker from Kafka 2.5 to 4.x has it.
-        const version = Math.min(7, c.versionFor(OffsetFetchApi))
-        const res = await c.send(OffsetFetchApi, version, { ...OffsetFetchApi.request.create(), groupId: this.#opts.groupId, topics: [...topics].map(([name, partitionIndexes]) => ({ name, partitionIndexes })), requireStable: version >= 7 })
-        code = res.errorCode
-        for (const t of res.topics)
-          for (const p of t.partitions) {
-            if (p.errorCode !== ErrorCode.NONE && code === ErrorCode.NONE) code = p.errorCode
-            out.set(tpKey({ topic: t.name, partition: p.partitionIndex }), { offset: p.committedOffset < 0n ? null : Number(p.committedOffset), metadata: p.metadata ?? '' })
-          }
+        r = await attempt(await this.#coordinator())
       } catch (e) {
         if (!(e instanceof KafkaClientError && e.retriable) || Date.now() > deadline) throw e
         this.#cluster.forgetCoordinator(this.#opts.groupId)
         await sleep(this.#opts.retryBackoffMs)
         continue
       }
-      if (code === ErrorCode.NONE) return out
-      if ((COORDINATOR_MOVED.has(code) || code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || code === ErrorCode.UNSTABLE_OFFSET_COMMIT) && Date.now() < deadline) {
-        if (COORDINATOR_MOVED.has(code)) this.#cluster.forgetCoordinator(this.#opts.groupId)
-        await sleep(this.#opts.retryBackoffMs)
-        continue
-      }
-      throw new KafkaProtocolError(code, `OffsetFetch (group ${this.#opts.groupId})`)
+      const retriable = COORDINATOR_MOVED.has(r.code) || r.code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || r.code === alsoRetry
+      if (r.code === ErrorCode.NONE || !retriable || Date.now() >= deadline) return r
+      if (COORDINATOR_MOVED.has(r.code)) this.#cluster.forgetCoordinator(this.#opts.groupId)
+      await sleep(this.#opts.retryBackoffMs)
     }
   }
 

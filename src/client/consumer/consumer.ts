@@ -359,11 +359,10 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
    */
   async commit(offsets?: { topic: string; partition: number; offset: number | bigint; metadata?: string }[]): Promise<void> {
     if (!this.#coordinator) throw new KafkaClientError('commit() needs a groupId', false)
-    const member = this.#subscription.kind !== 'manual'
     if (offsets) {
       await this.#coordinator.commit(
         offsets.map((o) => ({ tp: { topic: o.topic, partition: o.partition }, offset: Number(o.offset), leaderEpoch: -1, metadata: o.metadata ?? '' })),
-        member,
+        this.#commitsAsMember,
       )
       return
     }
@@ -372,17 +371,21 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     await this.#commitMarks()
   }
 
+  /** Manual assignment commits as a group without members (generation -1); a subscriber as its member. */
+  get #commitsAsMember(): boolean {
+    return this.#subscription.kind !== 'manual'
+  }
+
   /** Commits the marks that changed (the auto-commit timer's part: it must not mark a batch still being processed). */
   async #commitMarks(): Promise<void> {
     if (!this.#coordinator) return
-    const member = this.#subscription.kind !== 'manual'
     const dirty = [...this.#marks.values()].filter((m) => m.dirty)
     if (dirty.length === 0) return
     for (const m of dirty) m.dirty = false
     try {
       await this.#coordinator.commit(
         dirty.map((m) => m.o),
-        member,
+        this.#commitsAsMember,
       )
     } catch (e) {
       for (const m of dirty) if (this.#marks.get(tpKey(m.o.tp)) === m) m.dirty = true

@@ -23,7 +23,7 @@ import { ListOffsetsApi } from '../../protocol/messages/list-offsets.js'
 import type { Cluster } from '../cluster.js'
 import { KafkaClientError, KafkaProtocolError } from '../errors.js'
 import type { BrokerConnection } from '../network/broker-connection.js'
-import { ConsumerRecord, readFetchedRecords } from './fetched-records.js'
+import { readFetchedRecords, type ConsumerRecord } from './fetched-records.js'
 
 export { ConsumerRecord } from './fetched-records.js'
 
@@ -62,7 +62,7 @@ interface PartitionState {
   paused: boolean
   /** Bumped by seek, reset and reassignment: answers to older fetches are dropped. */
   epoch: number
-  /** Leader epoch of the last fetched batch (sent as currentLeaderEpoch: -1 = unchecked). */
+  /** The high watermark in the last Fetch answer (-1 before one): lag is highWatermark - position. */
   highWatermark: number
   /** A position lookup (committed offset or reset) is running. */
   resolving: boolean
